@@ -1,0 +1,86 @@
+import { performance } from 'node:perf_hooks';
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+// The enum is declared in the typings but not re-exported from the package root at runtime.
+import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
+import type { GraphQLError } from 'graphql';
+import type { GatewayContext } from '../context';
+import { gatewayError } from '../errors';
+import type { Logger } from '../logger';
+import { classifyFetchFailure } from './fetch-failure';
+
+export interface SubgraphDataSourceOptions {
+  name: string;
+  url: string;
+  fetcher: RemoteGraphQLDataSource['fetcher'];
+  /** Lower-case client header names copied to the subgraph (config FORWARD_HEADERS). */
+  forwardHeaders: readonly string[];
+  /** Used for calls that have no request context (health checks). */
+  log: Logger;
+}
+
+/**
+ * The one data source used for every subgraph. It adds what the gateway owes each subgraph call
+ * (request id, allowlisted client headers) and turns transport failures into coded, partial-result
+ * errors that name the subgraph and leak neither URLs nor stack traces.
+ */
+export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  readonly name: string;
+  private readonly forwardHeaders: readonly string[];
+  private readonly log: Logger;
+
+  constructor(opts: SubgraphDataSourceOptions) {
+    super({ url: opts.url });
+    this.name = opts.name;
+    this.fetcher = opts.fetcher;
+    this.forwardHeaders = opts.forwardHeaders;
+    this.log = opts.log;
+  }
+
+  override willSendRequest(opts: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    if (opts.kind !== GraphQLDataSourceRequestKind.INCOMING_OPERATION) return;
+    const headers = opts.request.http?.headers;
+    if (!headers) return;
+    const incoming = opts.incomingRequestContext.request.http?.headers;
+    if (incoming) {
+      for (const name of this.forwardHeaders) {
+        const value = incoming.get(name);
+        if (typeof value === 'string') headers.set(name, value);
+      }
+    }
+    headers.set('x-request-id', opts.context.requestId);
+  }
+
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): ReturnType<RemoteGraphQLDataSource['process']> {
+    // Health checks and schema loading keep Apollo's own errors; only client operations are mapped.
+    if (options.kind !== GraphQLDataSourceRequestKind.INCOMING_OPERATION) return super.process(options);
+    const log = options.context.log;
+    const startedAtMs = performance.now();
+    try {
+      const response = await super.process(options);
+      log.debug({ subgraph: this.name, durationMs: elapsed(startedAtMs) }, 'subgraph fetch');
+      return response;
+    } catch (err) {
+      throw this.toClientError(err, log, startedAtMs);
+    }
+  }
+
+  private toClientError(err: unknown, log: Logger, startedAtMs: number): GraphQLError {
+    const failure = classifyFetchFailure(err);
+    const durationMs = elapsed(startedAtMs);
+    log.warn({ subgraph: this.name, durationMs, failure: failure.kind, cause: failure.detail }, 'subgraph fetch failed');
+    switch (failure.kind) {
+      case 'timeout':
+        return gatewayError('SUBGRAPH_TIMEOUT', { serviceName: this.name });
+      case 'unavailable':
+        return gatewayError('SUBGRAPH_UNAVAILABLE', { serviceName: this.name });
+      case 'rejected':
+        return gatewayError(failure.code, { serviceName: this.name });
+      case 'unknown':
+        return gatewayError('DOWNSTREAM_SERVICE_ERROR', { serviceName: this.name });
+    }
+  }
+}
+
+function elapsed(startedAtMs: number): number {
+  return Math.round((performance.now() - startedAtMs) * 100) / 100;
+}

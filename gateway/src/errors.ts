@@ -1,0 +1,119 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+
+/**
+ * THE table of error codes a client can see. A code exists only if it has a row here and in
+ * README.md (a unit test keeps the two equal). `http` is set only for codes that refuse the whole
+ * operation: a status on a field or subgraph error would override the 200 of a partial response.
+ */
+export const ERRORS = {
+  BAD_REQUEST: { http: 400, message: 'Bad request', source: 'HTTP layer (malformed JSON), Apollo Server (missing query, CSRF; 405 for methods other than GET/POST)' },
+  PAYLOAD_TOO_LARGE: { http: 413, message: 'Request body is too large', source: 'HTTP layer (`MAX_BODY_BYTES`)' },
+  NOT_FOUND: { http: 404, message: 'Not found', source: 'HTTP layer (unknown path); subgraphs (then 200 partial)' },
+  GRAPHQL_PARSE_FAILED: { http: 400, message: 'Syntax error in the operation', source: 'Apollo Server' },
+  GRAPHQL_VALIDATION_FAILED: { http: 400, message: 'The operation is not valid against the schema', source: 'Apollo Server' },
+  BAD_USER_INPUT: { http: 400, message: 'Invalid input', source: 'Apollo Server (variables), subgraphs (arguments; then 200 partial)' },
+  OPERATION_RESOLUTION_FAILURE: { http: 400, message: 'Could not pick the operation to run', source: 'Apollo Server' },
+  PERSISTED_QUERY_NOT_FOUND: { http: 200, message: 'PersistedQueryNotFound', source: 'Apollo Server (APQ)' },
+  FORBIDDEN: { message: 'Forbidden', source: 'subgraphs (200 partial)' },
+  UNAUTHENTICATED: { message: 'Unauthenticated', source: 'subgraphs (200 partial)' },
+  SUBGRAPH_UNAVAILABLE: { message: 'A service needed for part of this response is unavailable', source: 'data source: refused connection or 5xx (200 partial)' },
+  SUBGRAPH_TIMEOUT: { message: 'A service needed for part of this response timed out', source: 'data source: `SUBGRAPH_TIMEOUT_MS` (200 partial)' },
+  DOWNSTREAM_SERVICE_ERROR: { message: 'A service failed to answer part of this response', source: '@apollo/gateway: subgraph error without a code (200 partial)' },
+  INTERNAL_SERVER_ERROR: { http: 500, message: 'Internal server error', source: '`formatError`: anything unexpected (or 200 partial)' },
+} as const satisfies Record<string, { http?: number; message: string; source: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.prototype.hasOwnProperty.call(ERRORS, code);
+}
+
+/**
+ * The one way our code raises a client-visible error. Status and headers travel on the error
+ * (`extensions.http`), as Apollo Server's own persisted-query errors do; only codes with an
+ * `http` entry carry one.
+ */
+export function gatewayError(
+  code: ErrorCode,
+  extensions: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+  message: string = ERRORS[code].message,
+): GraphQLError {
+  const status = httpStatus(code);
+  const http = status === undefined ? undefined : { status, headers: toHeaderMap(headers) };
+  return new GraphQLError(message, { extensions: { code, ...extensions, ...(http ? { http } : {}) } });
+}
+
+/** The HTTP status an error of this code refuses the whole operation with; undefined for partial-result errors. */
+export function httpStatus(code: ErrorCode): number | undefined {
+  const row = ERRORS[code];
+  return 'http' in row ? row.http : undefined;
+}
+
+/** The JSON body for errors answered outside Apollo Server (body limit, unknown path). */
+export function errorBody(code: ErrorCode, extensions: Record<string, unknown> = {}): string {
+  return JSON.stringify({ errors: [{ message: ERRORS[code].message, extensions: { code, ...extensions } }] });
+}
+
+function toHeaderMap(headers: Record<string, string>): Map<string, string> {
+  return new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+export interface FormatErrorOptions {
+  /** Keep upstream details (subgraph messages of unknown errors, `extensions.response`). @default false */
+  exposeDetails: boolean;
+  /** Called with every error that gets masked, so the full error reaches the log. */
+  onMasked: (formatted: GraphQLFormattedError, original: unknown) => void;
+}
+
+/**
+ * Apollo Server's `formatError`: known codes pass through; anything else becomes
+ * INTERNAL_SERVER_ERROR with a fixed message (the original goes to the log). Internal details
+ * that @apollo/gateway attaches (`extensions.response` with the subgraph URL, stack traces,
+ * exceptions) are removed unless `exposeDetails`.
+ */
+export function formatError(opts: FormatErrorOptions) {
+  return (formatted: GraphQLFormattedError, original: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    if (!isErrorCode(code) || code === 'INTERNAL_SERVER_ERROR') {
+      opts.onMasked(formatted, original);
+      if (!opts.exposeDetails) {
+        return withoutUndefined({
+          message: ERRORS.INTERNAL_SERVER_ERROR.message,
+          path: formatted.path,
+          extensions: { code: 'INTERNAL_SERVER_ERROR' },
+        });
+      }
+    }
+    if (opts.exposeDetails) return formatted;
+    return withoutUndefined({
+      message: formatted.message,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: publicExtensions(formatted.extensions),
+    });
+  };
+}
+
+/** Extensions that are safe to show: everything but the ones carrying internals. */
+const INTERNAL_EXTENSIONS = new Set(['stacktrace', 'exception', 'response', 'http']);
+
+function publicExtensions(extensions: GraphQLFormattedError['extensions']): Record<string, unknown> | undefined {
+  if (!extensions) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(extensions)) if (!INTERNAL_EXTENSIONS.has(k)) out[k] = v;
+  return out;
+}
+
+function withoutUndefined(e: {
+  message: string;
+  locations?: GraphQLFormattedError['locations'];
+  path?: GraphQLFormattedError['path'];
+  extensions?: Record<string, unknown> | undefined;
+}): GraphQLFormattedError {
+  const out: { -readonly [K in keyof GraphQLFormattedError]: GraphQLFormattedError[K] } = { message: e.message };
+  if (e.locations) out.locations = e.locations;
+  if (e.path) out.path = e.path;
+  if (e.extensions) out.extensions = e.extensions;
+  return out;
+}

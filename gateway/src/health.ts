@@ -1,0 +1,38 @@
+import type { ServerResponse } from 'node:http';
+
+export interface ReadinessCheck {
+  name: string;
+  /** Resolves to null when healthy, else a short reason (no secrets, no internal URLs). */
+  check(): Promise<string | null> | string | null;
+}
+
+/** GET /health: the process is alive and its event loop answers. Never depends on anything else. */
+export function sendHealth(res: ServerResponse): void {
+  sendJson(res, 200, { status: 'ok' });
+}
+
+/** GET /ready: every check passes → 200; else 503 with the failing checks named. */
+export async function sendReady(res: ServerResponse, checks: readonly ReadinessCheck[]): Promise<void> {
+  const results = await Promise.all(
+    checks.map(async (c) => {
+      try {
+        return { name: c.name, problem: await c.check() };
+      } catch (err) {
+        return { name: c.name, problem: (err as Error).message };
+      }
+    }),
+  );
+  const failing = results.filter((r) => r.problem !== null);
+  const body = {
+    status: failing.length === 0 ? 'ready' : 'not ready',
+    checks: Object.fromEntries(results.map((r) => [r.name, r.problem === null ? 'ok' : r.problem])),
+  };
+  sendJson(res, failing.length === 0 ? 200 : 503, body);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('cache-control', 'no-store');
+  res.end(JSON.stringify(body));
+}

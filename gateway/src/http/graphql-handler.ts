@@ -1,0 +1,75 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/server';
+import type { GatewayContext } from '../context';
+import { errorBody, httpStatus, type ErrorCode } from '../errors';
+import { readBody } from './read-body';
+
+export interface GraphQLHandlerOptions {
+  apollo: ApolloServer<GatewayContext>;
+  maxBodyBytes: number;
+}
+
+/**
+ * Bridges node:http to Apollo Server's `executeHTTPGraphQLRequest`. We own this small piece (instead
+ * of Express) so the body limit, malformed-JSON answers and the hot path stay in our hands.
+ */
+export function graphqlHandler(opts: GraphQLHandlerOptions) {
+  return async (req: IncomingMessage, res: ServerResponse, url: URL, context: GatewayContext): Promise<void> => {
+    const body = await parseBody(req, opts.maxBodyBytes);
+    if (!body.ok) return sendError(res, body.code, body.extensions);
+    const response = await opts.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers: toHeaderMap(req), search: url.search, body: body.value },
+      context: async () => context,
+    });
+    await writeResponse(res, response);
+  };
+}
+
+type ParsedBody = { ok: true; value: unknown } | { ok: false; code: ErrorCode; extensions?: Record<string, unknown> };
+
+async function parseBody(req: IncomingMessage, maxBodyBytes: number): Promise<ParsedBody> {
+  if (req.method === 'GET' || req.method === 'HEAD') return { ok: true, value: undefined };
+  const read = await readBody(req, maxBodyBytes);
+  if (!read.ok) {
+    return read.reason === 'too-large'
+      ? { ok: false, code: 'PAYLOAD_TOO_LARGE', extensions: { maxBodyBytes } }
+      : { ok: false, code: 'BAD_REQUEST' };
+  }
+  if (read.text.length === 0) return { ok: true, value: undefined };
+  const type = req.headers['content-type'] ?? '';
+  if (!type.includes('json')) return { ok: true, value: read.text };
+  try {
+    return { ok: true, value: JSON.parse(read.text) as unknown };
+  } catch {
+    return { ok: false, code: 'BAD_REQUEST', extensions: { reason: 'The request body is not valid JSON' } };
+  }
+}
+
+function toHeaderMap(req: IncomingMessage): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return headers;
+}
+
+async function writeResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
+  for (const [name, value] of response.headers) res.setHeader(name, value);
+  res.statusCode = response.status ?? 200;
+  if (response.body.kind === 'complete') {
+    res.end(response.body.string);
+    return;
+  }
+  for await (const chunk of response.body.asyncIterator) res.write(chunk);
+  res.end();
+}
+
+/** Answers an error the HTTP layer detects itself, in the same shape as GraphQL errors. */
+export function sendError(res: ServerResponse, code: ErrorCode, extensions?: Record<string, unknown>): void {
+  res.statusCode = httpStatus(code) ?? 500;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  // An oversized or broken upload may still be streaming in: do not keep reading it.
+  if (code === 'PAYLOAD_TOO_LARGE' || code === 'BAD_REQUEST') res.setHeader('connection', 'close');
+  res.end(errorBody(code, extensions));
+}

@@ -1,0 +1,33 @@
+import { performance } from 'node:perf_hooks';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GatewayContext } from '../context';
+
+/**
+ * One `request completed` line per GraphQL request (STYLE.md, Logging): rejected requests are
+ * `info` too; variables are never logged here.
+ */
+export function requestLogPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response, operation, operationName, errors }) {
+          const body = response.body;
+          const resultErrors = body.kind === 'single' ? body.singleResult.errors : undefined;
+          const errorCodes = [...(errors ?? []), ...(resultErrors ?? [])]
+            .map((e) => e.extensions?.code)
+            .filter((c): c is string => typeof c === 'string');
+          contextValue.log.info(
+            {
+              operationName: operationName ?? null,
+              operationType: operation?.operation ?? null,
+              status: response.http.status ?? 200,
+              durationMs: Math.round((performance.now() - contextValue.startedAtMs) * 100) / 100,
+              errorCodes: [...new Set(errorCodes)],
+            },
+            'request completed',
+          );
+        },
+      };
+    },
+  };
+}

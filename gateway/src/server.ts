@@ -1,0 +1,144 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import type { Config } from './config';
+import { buildContext, type GatewayContext } from './context';
+import { SubgraphDataSource } from './datasource/subgraph-datasource';
+import { createUndiciFetcher } from './datasource/undici-fetcher';
+import { formatError } from './errors';
+import { sendHealth, sendReady, type ReadinessCheck } from './health';
+import { graphqlHandler, sendError } from './http/graphql-handler';
+import { resolveRequestId } from './http/request-id';
+import { apolloLogger, createLogger, type Logger } from './logger';
+import { buildPlugins } from './plugins';
+import { FileSupergraphManager, type ReloadOutcome } from './supergraph/file-supergraph-manager';
+
+export const GRAPHQL_PATH = '/graphql';
+
+export interface GatewayDeps {
+  /** Root logger; by default one is built from `config.log`. */
+  log?: Logger;
+  /** Told about every supergraph reload attempt. */
+  onSupergraphReload?: (outcome: ReloadOutcome) => void;
+}
+
+export interface GatewayHandle {
+  /** e.g. http://127.0.0.1:4000/graphql */
+  url: string;
+  port: number;
+  /** Drains HTTP (up to SHUTDOWN_GRACE_MS), stops the gateway, closes subgraph connections. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+type Lifecycle = 'starting' | 'serving' | 'draining' | 'stopped';
+
+/** Wires the HTTP server, Apollo Server and ApolloGateway together. Decides nothing itself. */
+export async function startGateway(config: Config, deps: GatewayDeps = {}): Promise<GatewayHandle> {
+  const log = deps.log ?? createLogger(config.log);
+  let state: Lifecycle = 'starting';
+  const pool = createUndiciFetcher({ maxConnections: config.subgraphs.maxConnections, timeoutMs: config.subgraphs.timeoutMs });
+  const supergraph = new FileSupergraphManager({
+    path: config.supergraph.path,
+    watch: config.supergraph.watch,
+    log,
+    ...(deps.onSupergraphReload ? { onReload: deps.onSupergraphReload } : {}),
+  });
+  const gateway = new ApolloGateway({
+    supergraphSdl: supergraph,
+    logger: apolloLogger(log),
+    buildService: ({ name, url }) =>
+      new SubgraphDataSource({
+        name,
+        url: config.subgraphs.urlOverrides[name.toLowerCase()] ?? url ?? '',
+        fetcher: pool.fetcher,
+        forwardHeaders: config.subgraphs.forwardHeaders,
+        log,
+      }),
+  });
+
+  const httpServer: Server = createServer();
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: config.graphql.introspection,
+    includeStacktraceInErrorResponses: false,
+    // main.ts owns SIGTERM/SIGINT: Apollo's own handler would stop first and re-raise the signal.
+    stopOnTerminationSignals: false,
+    logger: apolloLogger(log),
+    formatError: formatError({
+      exposeDetails: config.graphql.exposeErrorDetails,
+      onMasked: (formatted, original) => log.error({ error: formatted, cause: describe(original) }, 'masked error'),
+    }),
+    plugins: buildPlugins(config, { httpServer }),
+  });
+  await apollo.start();
+
+  const checks: ReadinessCheck[] = [
+    { name: 'lifecycle', check: () => (state === 'serving' ? null : state) },
+    { name: 'supergraph', check: () => (supergraph.hash ? null : 'not loaded') },
+  ];
+  const handleGraphQL = graphqlHandler({ apollo, maxBodyBytes: config.http.maxBodyBytes });
+
+  httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const startedAtMs = performance.now();
+    const requestId = resolveRequestId(req.headers['x-request-id']);
+    res.setHeader('x-request-id', requestId);
+    const url = new URL(req.url ?? '/', 'http://gateway.invalid');
+    const route = async (): Promise<void> => {
+      if (url.pathname === '/health') return sendHealth(res);
+      if (url.pathname === '/ready') return sendReady(res, checks);
+      if (url.pathname === '/' && req.method === 'GET') return redirect(res, GRAPHQL_PATH);
+      if (url.pathname !== GRAPHQL_PATH) return sendError(res, 'NOT_FOUND');
+      await handleGraphQL(req, res, url, buildContext({ requestId, log, startedAtMs }));
+    };
+    route().catch((err: unknown) => {
+      log.error({ requestId, err }, 'request failed outside GraphQL');
+      if (!res.headersSent) sendError(res, 'INTERNAL_SERVER_ERROR', { requestId });
+      else res.destroy();
+    });
+  });
+
+  await listen(httpServer, config.http.port, config.http.host);
+  state = 'serving';
+  const port = (httpServer.address() as AddressInfo).port;
+  const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}${GRAPHQL_PATH}`;
+  log.info({ url }, 'gateway ready');
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      state = 'draining';
+      // apollo.stop() runs the drain plugin (closes the listener, waits for in-flight requests up
+      // to the grace period) and then gateway.stop(), which stops the supergraph watcher.
+      await apollo.stop();
+      await pool.close();
+      state = 'stopped';
+      log.info('gateway stopped');
+    })();
+    return stopping;
+  };
+  return { url, port, stop };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function redirect(res: ServerResponse, location: string): void {
+  res.statusCode = 302;
+  res.setHeader('location', location);
+  res.end();
+}
+
+function describe(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { value: String(err) };
+  return { name: err.name, message: err.message, stack: err.stack };
+}

@@ -1,0 +1,3 @@
+import { runSubgraph } from '../run';
+
+void runSubgraph('orders', process.env);

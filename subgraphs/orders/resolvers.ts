@@ -1,0 +1,61 @@
+import { actingUserId, pageSize } from '../shared/args';
+import { findProduct, type Product } from '../shared/catalog';
+import type { SubgraphContext } from '../shared/context';
+import type { SubgraphResolvers } from '../shared/definition';
+import { subgraphError } from '../shared/errors';
+import { createByKeyLoader, createUserListLoader } from '../shared/loaders';
+import type { OrderRecord, OrdersStore } from './store';
+
+export function createOrdersLoaders(store: OrdersStore) {
+  return {
+    orderById: createByKeyLoader((ids) => store.byIds(ids), (order: OrderRecord) => order.id),
+    ordersByUser: createUserListLoader((userIds, first) => store.listByUsers(userIds, first)),
+  };
+}
+
+export type OrdersLoaders = ReturnType<typeof createOrdersLoaders>;
+type Context = SubgraphContext<OrdersLoaders>;
+
+interface PlaceOrderInput {
+  userId?: string | null;
+  items: ReadonlyArray<{ sku: string; quantity: number }>;
+}
+
+export function createOrdersResolvers(store: OrdersStore): SubgraphResolvers<OrdersLoaders> {
+  return {
+    Query: {
+      order: (_: unknown, args: { id: string }, ctx: Context) => ctx.loaders.orderById.load(args.id),
+    },
+    Mutation: {
+      placeOrder: async (_: unknown, { input }: { input: PlaceOrderInput }, ctx: Context) => {
+        const userId = actingUserId(input.userId, ctx.principal);
+        const order = await store.place({ userId, lines: priceLines(input.items) });
+        ctx.loaders.ordersByUser.clearAll();
+        ctx.log.debug({ orderId: order.id, userId }, 'order placed');
+        return order;
+      },
+    },
+    User: {
+      orders: (user: { id: string }, args: { first?: number | null }, ctx: Context) =>
+        ctx.loaders.ordersByUser.load({ userId: user.id, first: pageSize(args.first) }),
+    },
+    Order: {
+      __resolveReference: (ref: { id: string }, ctx: Context) => ctx.loaders.orderById.load(ref.id),
+    },
+  };
+}
+
+/** Validates the lines and looks their products up; the first problem → BAD_USER_INPUT. */
+function priceLines(items: PlaceOrderInput['items']): Array<{ product: Product; quantity: number }> {
+  if (items.length === 0) {
+    throw subgraphError('BAD_USER_INPUT', 'An order needs at least one item', { field: 'items' });
+  }
+  return items.map(({ sku, quantity }, index) => {
+    if (quantity <= 0) {
+      throw subgraphError('BAD_USER_INPUT', 'quantity must be > 0', { field: `items[${index}].quantity` });
+    }
+    const product = findProduct(sku);
+    if (!product) throw subgraphError('BAD_USER_INPUT', `Unknown sku ${sku}`, { field: `items[${index}].sku` });
+    return { product, quantity };
+  });
+}

@@ -1,0 +1,47 @@
+/**
+ * The body of every `subgraphs/<name>/main.ts`: config → startSubgraph → SIGTERM/SIGINT → stop → exit.
+ * The only code in the subgraphs that exits the process.
+ */
+import { createSubgraph, DEFAULT_SUBGRAPH_PORTS } from './registry';
+import { ConfigError, loadSubgraphConfig, type Env, type SubgraphConfig } from './shared/config';
+import type { SubgraphName } from './shared/definition';
+import { createLogger, type Logger } from './shared/logger';
+import { startSubgraph } from './shared/server';
+
+export async function runSubgraph(name: SubgraphName, env: Env): Promise<void> {
+  const log = createLogger({ service: name, level: env['LOG_LEVEL'] === 'silent' ? 'silent' : 'info' });
+  const config = loadConfigOrExit(name, env, log);
+  try {
+    const handle = await startSubgraph(createSubgraph(name, { seedUsers: config.seedUsers }), {
+      port: config.port,
+      host: config.host,
+      latencyMs: config.latencyMs,
+      logLevel: config.logLevel,
+    });
+    const shutdown = (signal: NodeJS.Signals): void => {
+      log.info({ signal }, 'shutting down');
+      handle.stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          log.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', shutdown);
+    process.once('SIGINT', shutdown);
+  } catch (error) {
+    log.error({ err: error }, 'startup failed');
+    process.exit(1);
+  }
+}
+
+function loadConfigOrExit(name: SubgraphName, env: Env, log: Logger): SubgraphConfig {
+  try {
+    return loadSubgraphConfig(env, { port: DEFAULT_SUBGRAPH_PORTS[name] });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    log.error({ code: error.code, issues: error.issues }, 'invalid configuration');
+    return process.exit(1);
+  }
+}

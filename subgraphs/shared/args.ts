@@ -1,0 +1,28 @@
+/** Argument rules shared by every subgraph: page sizes and "which user does this mutation act for". */
+import type { Principal } from './context';
+import { subgraphError } from './errors';
+
+/** Upper bound for every `first` argument; larger values are capped, not rejected. */
+export const MAX_PAGE_SIZE = 100;
+
+/** `first` capped at MAX_PAGE_SIZE; a negative value → BAD_USER_INPUT. */
+export function pageSize(first: number | null | undefined, fallback = 10): number {
+  const value = first ?? fallback;
+  if (!Number.isInteger(value) || value < 0) {
+    throw subgraphError('BAD_USER_INPUT', '`first` must be a non-negative integer', { field: 'first' });
+  }
+  return Math.min(value, MAX_PAGE_SIZE);
+}
+
+/**
+ * The user a mutation acts for: the explicit `userId` argument when given, else the caller.
+ * Neither → BAD_USER_INPUT. No ownership check yet: the auth work adds one (explicit userId must be the
+ * caller unless the caller has an admin scope).
+ */
+export function actingUserId(explicit: string | null | undefined, principal: Principal): string {
+  const userId = explicit ?? principal.id;
+  if (!userId) {
+    throw subgraphError('BAD_USER_INPUT', '`userId` is required when the caller is anonymous', { field: 'userId' });
+  }
+  return userId;
+}

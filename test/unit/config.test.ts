@@ -1,0 +1,83 @@
+import path from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { ConfigError, ENV_KEYS, loadConfig } from '../../gateway/src/config';
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected loadConfig to throw');
+}
+
+describe('loadConfig', () => {
+  it('when the environment is empty, then every documented default applies', () => {
+    const config = loadConfig({});
+    expect(config.env).toBe('development');
+    expect(config.http).toEqual({ port: 4000, host: '0.0.0.0', maxBodyBytes: 1048576, shutdownGraceMs: 10000 });
+    expect(config.supergraph.path).toBe(path.resolve(__dirname, '../../supergraph.graphql'));
+    expect(config.supergraph.watch).toBe(true);
+    expect(config.subgraphs.timeoutMs).toBe(5000);
+    expect(config.subgraphs.forwardHeaders).toEqual(['accept-language']);
+    expect(config.graphql).toEqual({ introspection: true, sandbox: true, exposeErrorDetails: false });
+  });
+
+  it('when NODE_ENV=production, then Sandbox and introspection are off unless asked for', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).graphql).toMatchObject({ introspection: false, sandbox: false });
+    expect(loadConfig({ NODE_ENV: 'production', INTROSPECTION: 'true' }).graphql.introspection).toBe(true);
+  });
+
+  it('when several variables are bad, then one CONFIG_INVALID error lists every one of them', () => {
+    const problems = problemsOf({ PORT: 'eighty', SUBGRAPH_TIMEOUT_MS: '-1', LOG_LEVEL: 'loud', SUPERGRAPH_WATCH: 'yes' });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['LOG_LEVEL', 'PORT', 'SUBGRAPH_TIMEOUT_MS', 'SUPERGRAPH_WATCH']);
+  });
+
+  it('when SUBGRAPH_URL_<NAME> is set, then it overrides that subgraph by lower-case name', () => {
+    const config = loadConfig({ SUBGRAPH_URL_WISHLIST: 'http://127.0.0.1:9999/graphql' });
+    expect(config.subgraphs.urlOverrides).toEqual({ wishlist: 'http://127.0.0.1:9999/graphql' });
+  });
+
+  it('when a subgraph URL override is not an http URL, then it is reported', () => {
+    expect(problemsOf({ SUBGRAPH_URL_USERS: 'ftp://x' })[0]).toMatch(/^SUBGRAPH_URL_USERS:/);
+  });
+
+  it('when FORWARD_HEADERS names an identity header, then start-up is refused', () => {
+    expect(problemsOf({ FORWARD_HEADERS: 'accept-language, X-User-Id, authorization' })[0]).toMatch(/x-user-id, authorization/);
+  });
+
+  it('when production would expose error details, then start-up is refused', () => {
+    expect(problemsOf({ NODE_ENV: 'production', EXPOSE_ERROR_DETAILS: 'true' })[0]).toMatch(/^EXPOSE_ERROR_DETAILS/);
+  });
+
+  it('when a config file is given, then its values apply and the environment wins', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'frontdoor-config-'));
+    const file = path.join(dir, 'frontdoor.yaml');
+    writeFileSync(file, 'PORT: 5000\nSUBGRAPH_TIMEOUT_MS: 1200\nFORWARD_HEADERS: [accept-language, x-client-tag]\n');
+    const config = loadConfig({ CONFIG_FILE: file, PORT: '6000' });
+    expect(config.http.port).toBe(6000);
+    expect(config.subgraphs.timeoutMs).toBe(1200);
+    expect(config.subgraphs.forwardHeaders).toEqual(['accept-language', 'x-client-tag']);
+  });
+
+  it('when the config file is missing, then that is one of the reported problems', () => {
+    expect(problemsOf({ CONFIG_FILE: '/nonexistent/frontdoor.yaml', PORT: 'x' })).toHaveLength(2);
+  });
+
+  it('when loaded, then the config is deeply frozen', () => {
+    const config = loadConfig({});
+    expect(Object.isFrozen(config.subgraphs.forwardHeaders)).toBe(true);
+    expect(Object.isFrozen(config.http)).toBe(true);
+  });
+});
+
+describe('README configuration table', () => {
+  it('when the README is read, then every variable the gateway accepts has a row', () => {
+    const readme = readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+    const missing = ENV_KEYS.filter((key) => !readme.includes(`| \`${key}\` |`));
+    expect(missing).toEqual([]);
+  });
+});

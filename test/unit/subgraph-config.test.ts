@@ -1,0 +1,47 @@
+import { ConfigError, loadSubgraphConfig } from '../../subgraphs/shared/config';
+
+describe('loadSubgraphConfig', () => {
+  it('when nothing is set, then every default applies', () => {
+    // Act
+    const config = loadSubgraphConfig({}, { port: 4002 });
+
+    // Assert
+    expect(config).toEqual({ port: 4002, host: '127.0.0.1', latencyMs: 0, logLevel: 'info', seedUsers: 1000 });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('when every variable is valid, then they are parsed', () => {
+    // Act
+    const config = loadSubgraphConfig(
+      { PORT: '5001', HOST: '0.0.0.0', SUBGRAPH_LATENCY_MS: '25', LOG_LEVEL: 'debug', SEED_USERS: '50' },
+      { port: 4001 },
+    );
+
+    // Assert
+    expect(config).toEqual({ port: 5001, host: '0.0.0.0', latencyMs: 25, logLevel: 'debug', seedUsers: 50 });
+  });
+
+  it('when a variable is empty, then it counts as unset', () => {
+    // Act / Assert
+    expect(loadSubgraphConfig({ PORT: '', SEED_USERS: ' ' }, { port: 4003 })).toMatchObject({ port: 4003, seedUsers: 1000 });
+  });
+
+  it('when several variables are invalid, then one ConfigError lists each of them', () => {
+    // Arrange
+    const env = { PORT: '70000', SUBGRAPH_LATENCY_MS: '-5', LOG_LEVEL: 'loud', SEED_USERS: '1.5' };
+
+    // Act
+    let thrown: unknown;
+    try {
+      loadSubgraphConfig(env, { port: 4001 });
+    } catch (error) {
+      thrown = error;
+    }
+
+    // Assert
+    expect(thrown).toBeInstanceOf(ConfigError);
+    const { code, issues } = thrown as ConfigError;
+    expect(code).toBe('CONFIG_INVALID');
+    expect(issues.map((issue) => issue.split(':')[0])).toEqual(['PORT', 'SUBGRAPH_LATENCY_MS', 'LOG_LEVEL', 'SEED_USERS']);
+  });
+});
