@@ -50,6 +50,14 @@ const EnvSchema = z.object({
   LOG_PRETTY: bool.default(false),
   /** How long shutdown waits for in-flight requests, in milliseconds. @default 10000 */
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+  /** Redis for state shared by every instance (limits, revocations, caches). Unset → in-memory stores (one instance only). @default unset */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  /** Prefix of every key the gateway writes, so several deployments (or tests) can share one Redis. @default frontdoor: */
+  REDIS_KEY_PREFIX: z.string().max(100).default('frontdoor:'),
+  /** Longest wait for one Redis command, in milliseconds; past it the feature's fail-open/closed rule applies. @default 500 */
+  REDIS_COMMAND_TIMEOUT_MS: int(10, 60_000).default(500),
+  /** Longest wait for a Redis connection, in milliseconds. @default 2000 */
+  REDIS_CONNECT_TIMEOUT_MS: int(10, 60_000).default(2000),
 });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -70,6 +78,15 @@ export interface Config {
   };
   graphql: { introspection: boolean; sandbox: boolean; exposeErrorDetails: boolean };
   log: { level: Env['LOG_LEVEL']; pretty: boolean };
+  /** `false` when REDIS_URL is unset: every store is in-memory. */
+  redis: false | RedisConfig;
+}
+
+export interface RedisConfig {
+  url: string;
+  keyPrefix: string;
+  commandTimeoutMs: number;
+  connectTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -121,6 +138,14 @@ function toConfig(e: Env, urlOverrides: Record<string, string>): Config {
       exposeErrorDetails: e.EXPOSE_ERROR_DETAILS,
     },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
+    redis: e.REDIS_URL
+      ? {
+          url: e.REDIS_URL,
+          keyPrefix: e.REDIS_KEY_PREFIX,
+          commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+          connectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS,
+        }
+      : false,
   };
 }
 
@@ -207,5 +232,16 @@ export function summarizeConfig(c: Config): Record<string, unknown> {
     urlOverrides: Object.keys(c.subgraphs.urlOverrides),
     introspection: c.graphql.introspection,
     sandbox: c.graphql.sandbox,
+    // Host and port only: a Redis URL may carry a password.
+    redis: c.redis ? redactUrl(c.redis.url) : 'in-memory',
   };
+}
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return '[invalid]';
+  }
 }

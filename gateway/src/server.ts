@@ -12,8 +12,11 @@ import { sendHealth, sendReady, type ReadinessCheck } from './health';
 import { graphqlHandler, sendError } from './http/graphql-handler';
 import { resolveRequestId } from './http/request-id';
 import { apolloLogger, createLogger, type Logger } from './logger';
+import { DirectiveIndexHolder } from './directives/directive-index-holder';
 import { buildPlugins } from './plugins';
+import { closeRedis, createRedis, pingRedis, type Redis } from './redis';
 import { FileSupergraphManager, type ReloadOutcome } from './supergraph/file-supergraph-manager';
+import { disableApolloGatewayTelemetry } from './supergraph/no-phone-home';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -28,8 +31,12 @@ export interface GatewayHandle {
   /** e.g. http://127.0.0.1:4000/graphql */
   url: string;
   port: number;
-  /** Drains HTTP (up to SHUTDOWN_GRACE_MS), stops the gateway, closes subgraph connections. Safe to call twice. */
+  /** Drains HTTP (up to SHUTDOWN_GRACE_MS), stops the gateway, closes subgraph connections and Redis. Safe to call twice. */
   stop(): Promise<void>;
+  /** The shared Redis client, when REDIS_URL is set. */
+  redis: Redis | undefined;
+  /** Directive rules of the schema being served. */
+  directives: DirectiveIndexHolder;
 }
 
 type Lifecycle = 'starting' | 'serving' | 'draining' | 'stopped';
@@ -38,6 +45,7 @@ type Lifecycle = 'starting' | 'serving' | 'draining' | 'stopped';
 export async function startGateway(config: Config, deps: GatewayDeps = {}): Promise<GatewayHandle> {
   const log = deps.log ?? createLogger(config.log);
   let state: Lifecycle = 'starting';
+  const redis: Redis | undefined = config.redis ? createRedis(config.redis, log) : undefined;
   const pool = createUndiciFetcher({ maxConnections: config.subgraphs.maxConnections, timeoutMs: config.subgraphs.timeoutMs });
   const supergraph = new FileSupergraphManager({
     path: config.supergraph.path,
@@ -45,6 +53,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     log,
     ...(deps.onSupergraphReload ? { onReload: deps.onSupergraphReload } : {}),
   });
+  disableApolloGatewayTelemetry();
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph,
     logger: apolloLogger(log),
@@ -57,6 +66,8 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
         log,
       }),
   });
+
+  const directives = new DirectiveIndexHolder(gateway, log);
 
   const httpServer: Server = createServer();
   const apollo = new ApolloServer<GatewayContext>({
@@ -77,6 +88,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   const checks: ReadinessCheck[] = [
     { name: 'lifecycle', check: () => (state === 'serving' ? null : state) },
     { name: 'supergraph', check: () => (supergraph.hash ? null : 'not loaded') },
+    ...(redis ? [{ name: 'redis', check: () => pingRedis(redis) }] : []),
   ];
   const handleGraphQL = graphqlHandler({ apollo, maxBodyBytes: config.http.maxBodyBytes });
 
@@ -114,12 +126,13 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
       // to the grace period) and then gateway.stop(), which stops the supergraph watcher.
       await apollo.stop();
       await pool.close();
+      if (redis) await closeRedis(redis);
       state = 'stopped';
       log.info('gateway stopped');
     })();
     return stopping;
   };
-  return { url, port, stop };
+  return { url, port, stop, redis, directives };
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../gateway/src/config';
 import { createLogger } from '../../gateway/src/logger';
 import { startGateway, type GatewayDeps, type GatewayHandle } from '../../gateway/src/server';
@@ -13,6 +14,8 @@ export interface StackOptions {
   /** Artificial latency per subgraph request, in ms: one number for all, or per subgraph. @default 0 */
   latencyMs?: number | Partial<Record<SubgraphName, number>>;
   gatewayDeps?: GatewayDeps;
+  /** Connect the gateway to the test run's Redis under a fresh key prefix. @default false */
+  redis?: boolean | { keyPrefix: string };
 }
 
 export interface GraphQLResult {
@@ -65,6 +68,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     SUPERGRAPH_WATCH: 'false',
     SHUTDOWN_GRACE_MS: '2000',
     ...urlEnv,
+    ...redisEnv(opts.redis),
     ...opts.env,
   });
   let gateway: GatewayHandle;
@@ -87,6 +91,23 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       await Promise.all(handles.map((h) => h.stop()));
     },
   };
+}
+
+/** A key prefix no other test uses, so tests can share one Redis without FLUSHALL. */
+export function uniqueKeyPrefix(): string {
+  return `t:${randomUUID()}:`;
+}
+
+/** The Redis the jest globalSetup found or started for this run. */
+export function testRedisUrl(): string {
+  const url = process.env.REDIS_URL;
+  if (!url) throw new Error('REDIS_URL is not set: run integration tests through jest (its globalSetup provides Redis)');
+  return url;
+}
+
+function redisEnv(redis: StackOptions['redis']): Record<string, string> {
+  if (!redis) return {};
+  return { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: redis === true ? uniqueKeyPrefix() : redis.keyPrefix };
 }
 
 export async function postGraphQL(
