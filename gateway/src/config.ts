@@ -36,6 +36,8 @@ const EnvSchema = z.object({
   SUBGRAPH_MAX_CONNECTIONS: int(1, 10_000).default(64),
   /** Largest accepted request body, in bytes; larger → 413. @default 1048576 (1 MiB) */
   MAX_BODY_BYTES: int(1, 100 * 1024 * 1024).default(1024 * 1024),
+  /** Believe the first X-Forwarded-For entry as the client IP (only behind a proxy that sets it). @default false */
+  TRUST_PROXY: bool.default(false),
   /** Client request headers copied to every subgraph call (comma-separated). Identity headers can never be listed. @default accept-language */
   FORWARD_HEADERS: headerList.default(['accept-language']),
   /** Allow introspection queries. @default true, false when NODE_ENV=production */
@@ -67,7 +69,7 @@ export const ENV_KEYS: readonly string[] = [...Object.keys(EnvSchema.shape), 'CO
 
 export interface Config {
   env: Env['NODE_ENV'];
-  http: { port: number; host: string; maxBodyBytes: number; shutdownGraceMs: number };
+  http: { port: number; host: string; maxBodyBytes: number; shutdownGraceMs: number; trustProxy: boolean };
   supergraph: { path: string; watch: boolean };
   subgraphs: {
     timeoutMs: number;
@@ -124,7 +126,13 @@ function toConfig(e: Env, urlOverrides: Record<string, string>): Config {
   const production = e.NODE_ENV === 'production';
   return {
     env: e.NODE_ENV,
-    http: { port: e.PORT, host: e.HOST, maxBodyBytes: e.MAX_BODY_BYTES, shutdownGraceMs: e.SHUTDOWN_GRACE_MS },
+    http: {
+      port: e.PORT,
+      host: e.HOST,
+      maxBodyBytes: e.MAX_BODY_BYTES,
+      shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+      trustProxy: e.TRUST_PROXY,
+    },
     supergraph: { path: path.resolve(e.SUPERGRAPH_PATH), watch: e.SUPERGRAPH_WATCH },
     subgraphs: {
       timeoutMs: e.SUBGRAPH_TIMEOUT_MS,

@@ -1,6 +1,7 @@
+import { ANONYMOUS, type Principal } from './auth/principal';
 import type { Logger } from './logger';
 
-/** Per-request state: built once per HTTP request by the HTTP layer, read by plugins and the data source. */
+/** Per-request state: built once per HTTP request, read by plugins and the data source. */
 export interface GatewayContext {
   /** The inbound `x-request-id` when valid, else a new UUID; forwarded to subgraphs and echoed. */
   requestId: string;
@@ -8,14 +9,26 @@ export interface GatewayContext {
   log: Logger;
   /** `performance.now()` when the request arrived, for duration logging. */
   startedAtMs: number;
+  /** The caller: ANONYMOUS until authentication says otherwise. */
+  principal: Principal;
+  /** The caller's IP (see http/client-ip.ts for when X-Forwarded-For is believed). */
+  clientIp: string;
 }
 
 export interface BuildContextInput {
   requestId: string;
   log: Logger;
   startedAtMs: number;
+  clientIp: string;
+  principal?: Principal;
 }
 
 export function buildContext(input: BuildContextInput): GatewayContext {
-  return { requestId: input.requestId, log: input.log.child({ requestId: input.requestId }), startedAtMs: input.startedAtMs };
+  return {
+    requestId: input.requestId,
+    log: input.log.child({ requestId: input.requestId }),
+    startedAtMs: input.startedAtMs,
+    principal: input.principal ?? ANONYMOUS,
+    clientIp: input.clientIp,
+  };
 }

@@ -10,6 +10,7 @@ import { createUndiciFetcher } from './datasource/undici-fetcher';
 import { formatError } from './errors';
 import { sendHealth, sendReady, type ReadinessCheck } from './health';
 import { graphqlHandler, sendError } from './http/graphql-handler';
+import { clientIp } from './http/client-ip';
 import { resolveRequestId } from './http/request-id';
 import { apolloLogger, createLogger, type Logger } from './logger';
 import { DirectiveIndexHolder } from './directives/directive-index-holder';
@@ -102,7 +103,8 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
       if (url.pathname === '/ready') return sendReady(res, checks);
       if (url.pathname === '/' && req.method === 'GET') return redirect(res, GRAPHQL_PATH);
       if (url.pathname !== GRAPHQL_PATH) return sendError(res, 'NOT_FOUND');
-      await handleGraphQL(req, res, url, buildContext({ requestId, log, startedAtMs }));
+      const context = buildContext({ requestId, log, startedAtMs, clientIp: clientIp(req, config.http.trustProxy) });
+      await handleGraphQL(req, res, url, context);
     };
     route().catch((err: unknown) => {
       log.error({ requestId, err }, 'request failed outside GraphQL');

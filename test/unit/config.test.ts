@@ -18,7 +18,7 @@ describe('loadConfig', () => {
   it('when the environment is empty, then every documented default applies', () => {
     const config = loadConfig({});
     expect(config.env).toBe('development');
-    expect(config.http).toEqual({ port: 4000, host: '0.0.0.0', maxBodyBytes: 1048576, shutdownGraceMs: 10000 });
+    expect(config.http).toEqual({ port: 4000, host: '0.0.0.0', maxBodyBytes: 1048576, shutdownGraceMs: 10000, trustProxy: false });
     expect(config.supergraph.path).toBe(path.resolve(__dirname, '../../supergraph.graphql'));
     expect(config.supergraph.watch).toBe(true);
     expect(config.subgraphs.timeoutMs).toBe(5000);

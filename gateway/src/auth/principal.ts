@@ -1,0 +1,18 @@
+/**
+ * Who is calling. Built once per request (the auth layer verifies the token); everything
+ * downstream (authorization, limits, caches, subgraph identity) reads it from the context.
+ */
+export interface Principal {
+  /** The token's subject; null for anonymous callers. */
+  readonly id: string | null;
+  /** Granted scopes (from the token's `scope` claim). */
+  readonly scopes: readonly string[];
+  /** The verified token's `jti`, when it has one (revocation, logs). */
+  readonly tokenId: string | null;
+}
+
+export const ANONYMOUS: Principal = Object.freeze({ id: null, scopes: Object.freeze([]) as readonly string[], tokenId: null });
+
+export function isAnonymous(principal: Principal): boolean {
+  return principal.id === null;
+}
