@@ -5,6 +5,8 @@
 const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
 
 module.exports = {
+  // A global option (jest ignores it inside projects): integration tests start real servers.
+  testTimeout: 30000,
   projects: [
     {
       displayName: 'unit',
@@ -19,14 +21,12 @@ module.exports = {
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/setup/redis-global-setup.js',
       globalTeardown: '<rootDir>/test/setup/redis-global-teardown.js',
-      testTimeout: 30000,
     },
     {
       displayName: 'contract',
       testEnvironment: 'node',
       transform,
       testMatch: ['<rootDir>/test/contract/**/*.test.ts'],
-      testTimeout: 30000,
     },
   ],
 };

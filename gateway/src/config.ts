@@ -30,6 +30,10 @@ const EnvSchema = z.object({
   SUPERGRAPH_PATH: z.string().min(1).default(path.join(REPO_ROOT, 'supergraph.graphql')),
   /** Swap the schema when the supergraph file changes (hot reload). @default true */
   SUPERGRAPH_WATCH: bool.default(true),
+  /** `file`: SUPERGRAPH_PATH (one instance, or one file per instance); `redis`: the supergraph `npm run publish` put in Redis, switched on its notification (a fleet). @default file */
+  SUPERGRAPH_SOURCE: z.enum(['file', 'redis']).default('file'),
+  /** With SUPERGRAPH_SOURCE=redis: re-read the published supergraph this often even without a notification, in ms. @default 30000 */
+  SUPERGRAPH_POLL_MS: int(100, 3_600_000).default(30_000),
   /** Time limit for one subgraph call, in milliseconds. @default 5000 */
   SUBGRAPH_TIMEOUT_MS: int(1, 600_000).default(5000),
   /** Keep-alive connections per subgraph origin. @default 64 */
@@ -52,6 +56,12 @@ const EnvSchema = z.object({
   LOG_PRETTY: bool.default(false),
   /** How long shutdown waits for in-flight requests, in milliseconds. @default 10000 */
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+  /** Record which fields operations use, for `npm run check`'s usage-aware report (needs REDIS_URL or USAGE_FILE). @default true */
+  USAGE_RECORDING: bool.default(true),
+  /** Without Redis: JSON file that recorded usage is merged into. @default unset (no recording without Redis) */
+  USAGE_FILE: z.string().min(1).optional(),
+  /** How often recorded usage is written out, in milliseconds. @default 10000 */
+  USAGE_FLUSH_MS: int(100, 3_600_000).default(10_000),
   /** Redis for state shared by every instance (limits, revocations, caches). Unset → in-memory stores (one instance only). @default unset */
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
   /** Prefix of every key the gateway writes, so several deployments (or tests) can share one Redis. @default frontdoor: */
@@ -70,7 +80,7 @@ export const ENV_KEYS: readonly string[] = [...Object.keys(EnvSchema.shape), 'CO
 export interface Config {
   env: Env['NODE_ENV'];
   http: { port: number; host: string; maxBodyBytes: number; shutdownGraceMs: number; trustProxy: boolean };
-  supergraph: { path: string; watch: boolean };
+  supergraph: { source: 'file' | 'redis'; path: string; watch: boolean; pollMs: number };
   subgraphs: {
     timeoutMs: number;
     maxConnections: number;
@@ -80,6 +90,8 @@ export interface Config {
   };
   graphql: { introspection: boolean; sandbox: boolean; exposeErrorDetails: boolean };
   log: { level: Env['LOG_LEVEL']; pretty: boolean };
+  /** Field-usage recording; false when off or when there is nowhere to keep it. */
+  usage: false | { sink: 'redis'; flushMs: number } | { sink: 'file'; path: string; flushMs: number };
   /** `false` when REDIS_URL is unset: every store is in-memory. */
   redis: false | RedisConfig;
 }
@@ -133,7 +145,12 @@ function toConfig(e: Env, urlOverrides: Record<string, string>): Config {
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
       trustProxy: e.TRUST_PROXY,
     },
-    supergraph: { path: path.resolve(e.SUPERGRAPH_PATH), watch: e.SUPERGRAPH_WATCH },
+    supergraph: {
+      source: e.SUPERGRAPH_SOURCE,
+      path: path.resolve(e.SUPERGRAPH_PATH),
+      watch: e.SUPERGRAPH_WATCH,
+      pollMs: e.SUPERGRAPH_POLL_MS,
+    },
     subgraphs: {
       timeoutMs: e.SUBGRAPH_TIMEOUT_MS,
       maxConnections: e.SUBGRAPH_MAX_CONNECTIONS,
@@ -146,6 +163,7 @@ function toConfig(e: Env, urlOverrides: Record<string, string>): Config {
       exposeErrorDetails: e.EXPOSE_ERROR_DETAILS,
     },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
+    usage: usageConfig(e),
     redis: e.REDIS_URL
       ? {
           url: e.REDIS_URL,
@@ -157,6 +175,13 @@ function toConfig(e: Env, urlOverrides: Record<string, string>): Config {
   };
 }
 
+function usageConfig(e: Env): Config['usage'] {
+  if (!e.USAGE_RECORDING) return false;
+  if (e.REDIS_URL) return { sink: 'redis', flushMs: e.USAGE_FLUSH_MS };
+  if (e.USAGE_FILE) return { sink: 'file', path: path.resolve(e.USAGE_FILE), flushMs: e.USAGE_FLUSH_MS };
+  return false;
+}
+
 function checkCrossField(e: Env, problems: string[]): void {
   const reserved = e.FORWARD_HEADERS.filter((h) => RESERVED_HEADER_PATTERN.test(h));
   if (reserved.length > 0) {
@@ -164,6 +189,9 @@ function checkCrossField(e: Env, problems: string[]): void {
   }
   if (e.NODE_ENV === 'production' && e.EXPOSE_ERROR_DETAILS) {
     problems.push('EXPOSE_ERROR_DETAILS: must not be true when NODE_ENV=production (it leaks internal URLs and messages)');
+  }
+  if (e.SUPERGRAPH_SOURCE === 'redis' && !e.REDIS_URL) {
+    problems.push('SUPERGRAPH_SOURCE: redis needs REDIS_URL');
   }
   if (e.NODE_ENV === 'production' && e.LOG_PRETTY) {
     problems.push('LOG_PRETTY: pretty logs are for development; production logs are JSON');

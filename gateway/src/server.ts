@@ -18,6 +18,9 @@ import { buildPlugins } from './plugins';
 import { closeRedis, createRedis, pingRedis, type Redis } from './redis';
 import { FileSupergraphManager, type ReloadOutcome } from './supergraph/file-supergraph-manager';
 import { disableApolloGatewayTelemetry } from './supergraph/no-phone-home';
+import { RedisSupergraphManager } from './supergraph/redis-supergraph-manager';
+import { UsageRecorder } from './usage/usage-recorder';
+import { FileUsageSink, RedisUsageSink } from './usage/usage-sink';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -38,6 +41,8 @@ export interface GatewayHandle {
   redis: Redis | undefined;
   /** Directive rules of the schema being served. */
   directives: DirectiveIndexHolder;
+  /** Field-usage recording, when configured. */
+  usage: UsageRecorder | undefined;
 }
 
 type Lifecycle = 'starting' | 'serving' | 'draining' | 'stopped';
@@ -48,12 +53,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   let state: Lifecycle = 'starting';
   const redis: Redis | undefined = config.redis ? createRedis(config.redis, log) : undefined;
   const pool = createUndiciFetcher({ maxConnections: config.subgraphs.maxConnections, timeoutMs: config.subgraphs.timeoutMs });
-  const supergraph = new FileSupergraphManager({
-    path: config.supergraph.path,
-    watch: config.supergraph.watch,
-    log,
-    ...(deps.onSupergraphReload ? { onReload: deps.onSupergraphReload } : {}),
-  });
+  const supergraph = createSupergraphManager(config, redis, log, deps.onSupergraphReload);
   disableApolloGatewayTelemetry();
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph,
@@ -69,6 +69,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   });
 
   const directives = new DirectiveIndexHolder(gateway, log);
+  const usage = createUsageRecorder(config, redis, log);
 
   const httpServer: Server = createServer();
   const apollo = new ApolloServer<GatewayContext>({
@@ -82,7 +83,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
       exposeDetails: config.graphql.exposeErrorDetails,
       onMasked: (formatted, original) => log.error({ error: formatted, cause: describe(original) }, 'masked error'),
     }),
-    plugins: buildPlugins(config, { httpServer }),
+    plugins: buildPlugins(config, { httpServer, usage }),
   });
   await apollo.start();
 
@@ -128,13 +129,40 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
       // to the grace period) and then gateway.stop(), which stops the supergraph watcher.
       await apollo.stop();
       await pool.close();
+      await usage?.stop();
       if (redis) await closeRedis(redis);
       state = 'stopped';
       log.info('gateway stopped');
     })();
     return stopping;
   };
-  return { url, port, stop, redis, directives };
+  return { url, port, stop, redis, directives, usage };
+}
+
+function createSupergraphManager(
+  config: Config,
+  redis: Redis | undefined,
+  log: Logger,
+  onReload: GatewayDeps['onSupergraphReload'],
+): FileSupergraphManager | RedisSupergraphManager {
+  const common = { log, ...(onReload ? { onReload } : {}) };
+  if (config.supergraph.source === 'redis' && redis && config.redis) {
+    return new RedisSupergraphManager({
+      redis,
+      keyPrefix: config.redis.keyPrefix,
+      fallbackPath: config.supergraph.path,
+      pollMs: config.supergraph.pollMs,
+      ...common,
+    });
+  }
+  return new FileSupergraphManager({ path: config.supergraph.path, watch: config.supergraph.watch, ...common });
+}
+
+function createUsageRecorder(config: Config, redis: Redis | undefined, log: Logger): UsageRecorder | undefined {
+  const usage = config.usage;
+  if (!usage) return undefined;
+  const sink = usage.sink === 'file' ? new FileUsageSink(usage.path) : redis && new RedisUsageSink(redis);
+  return sink ? new UsageRecorder({ sink, flushMs: usage.flushMs, log }) : undefined;
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -7,10 +7,13 @@ import {
 import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginSchemaReportingDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import type { Config } from '../config';
 import type { GatewayContext } from '../context';
+import type { UsageRecorder } from '../usage/usage-recorder';
 import { requestLogPlugin } from './request-log';
+import { usageRecordingPlugin } from './usage-recording';
 
 export interface PluginDeps {
   httpServer: Server;
+  usage: UsageRecorder | undefined;
 }
 
 /** The ordered plugin list: the only place plugin order is decided. */
@@ -24,6 +27,7 @@ export function buildPlugins(config: Config, deps: PluginDeps): ApolloServerPlug
       ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
       : ApolloServerPluginLandingPageDisabled(),
     requestLogPlugin(),
+    deps.usage !== undefined && usageRecordingPlugin({ aggregator: deps.usage.aggregator }),
   ];
   return plugins.filter((p): p is ApolloServerPlugin<GatewayContext> => p !== false);
 }

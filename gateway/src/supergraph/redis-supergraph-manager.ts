@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { SupergraphManager, SupergraphSdlHook } from '@apollo/gateway';
+import type { Logger } from '../logger';
+import type { Redis } from '../redis';
+import type { ReloadOutcome } from './file-supergraph-manager';
+import { SUPERGRAPH_KEY, supergraphChannel } from './redis-supergraph-keys';
+
+type SupergraphSdlHookOptions = Parameters<SupergraphSdlHook>[0];
+
+export interface RedisSupergraphManagerOptions {
+  redis: Redis;
+  keyPrefix: string;
+  /** Used when nothing has been published to Redis yet. */
+  fallbackPath: string;
+  /** Re-read the published supergraph this often even without a notification (a missed message during a reconnect), in ms. */
+  pollMs: number;
+  log: Logger;
+  onReload?: (outcome: ReloadOutcome) => void;
+}
+
+/**
+ * The fleet's supergraph: `npm run publish` writes it to Redis and publishes a notification;
+ * every instance subscribed to the channel loads it within a round trip. A supergraph that fails
+ * to load is logged and the previous one keeps serving.
+ */
+export class RedisSupergraphManager implements SupergraphManager {
+  private subscriber: Redis | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private currentHash = '';
+  /** The last published SDL that failed to load: not retried on every poll. */
+  private rejectedHash = '';
+  private reloading: Promise<void> = Promise.resolve();
+
+  constructor(private readonly opts: RedisSupergraphManagerOptions) {}
+
+  get hash(): string {
+    return this.currentHash;
+  }
+
+  async initialize({ update }: SupergraphSdlHookOptions): Promise<{ supergraphSdl: string; cleanup: () => Promise<void> }> {
+    const published = await this.opts.redis.get(SUPERGRAPH_KEY).catch((err: Error) => {
+      this.opts.log.warn({ error: err.message }, 'cannot read the published supergraph; using the file');
+      return null;
+    });
+    const supergraphSdl = published ?? (await readFile(this.opts.fallbackPath, 'utf8'));
+    if (!published) this.opts.log.info({ path: this.opts.fallbackPath }, 'no published supergraph in Redis yet; serving the file');
+    this.currentHash = hash(supergraphSdl);
+    await this.subscribe(update);
+    this.timer = setInterval(() => this.schedule(update), this.opts.pollMs);
+    this.timer.unref();
+    return { supergraphSdl, cleanup: () => this.stop() };
+  }
+
+  private async subscribe(update: SupergraphSdlHookOptions['update']): Promise<void> {
+    const subscriber = this.opts.redis.duplicate();
+    this.subscriber = subscriber;
+    subscriber.on('message', () => this.schedule(update));
+    // After a reconnect the subscription is restored by ioredis, but a message sent meanwhile is lost.
+    subscriber.on('ready', () => this.schedule(update));
+    subscriber.on('error', () => undefined); // the main client already logs Redis outages
+    await subscriber.subscribe(supergraphChannel(this.opts.keyPrefix)).catch((err: Error) => {
+      this.opts.log.warn({ error: err.message }, 'cannot subscribe to supergraph updates; polling only');
+    });
+  }
+
+  private schedule(update: SupergraphSdlHookOptions['update']): void {
+    this.reloading = this.reloading.then(() => this.reload(update));
+  }
+
+  private async reload(update: SupergraphSdlHookOptions['update']): Promise<void> {
+    let sdl: string | null;
+    try {
+      sdl = await this.opts.redis.get(SUPERGRAPH_KEY);
+    } catch {
+      return; // Redis down: keep serving what we have; the poll retries.
+    }
+    if (sdl === null) return;
+    const next = hash(sdl);
+    if (next === this.currentHash || next === this.rejectedHash) return this.opts.onReload?.({ status: 'unchanged', hash: next });
+    try {
+      update(sdl);
+      this.currentHash = next;
+      this.opts.log.info({ hash: next }, 'published supergraph loaded');
+      this.opts.onReload?.({ status: 'updated', hash: next });
+    } catch (err) {
+      this.rejectedHash = next;
+      this.opts.log.error({ error: (err as Error).message }, 'published supergraph rejected, keeping the previous schema');
+      this.opts.onReload?.({ status: 'rejected', error: (err as Error).message });
+    }
+  }
+
+  private async stop(): Promise<void> {
+    clearInterval(this.timer);
+    const subscriber = this.subscriber;
+    this.subscriber = undefined;
+    subscriber?.disconnect();
+    await this.reloading;
+  }
+}
+
+function hash(sdl: string): string {
+  return createHash('sha256').update(sdl).digest('hex');
+}
