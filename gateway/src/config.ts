@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -26,6 +27,8 @@ const EnvSchema = z.object({
   PORT: int(0, 65535).default(4000),
   /** Interface to bind. @default 0.0.0.0 */
   HOST: z.string().min(1).default('0.0.0.0'),
+  /** Gateway processes sharing the port (node:cluster); 0 = one per CPU core; 1 = no cluster. @default 1 */
+  CLUSTER_WORKERS: int(0, 256).default(1),
   /** Supergraph SDL file (composed by `npm run compose`). Relative paths resolve against the working directory. @default <repo>/supergraph.graphql */
   SUPERGRAPH_PATH: z.string().min(1).default(path.join(REPO_ROOT, 'supergraph.graphql')),
   /** Swap the schema when the supergraph file changes (hot reload). @default true */
@@ -80,6 +83,8 @@ export const ENV_KEYS: readonly string[] = [...Object.keys(EnvSchema.shape), 'CO
 export interface Config {
   env: Env['NODE_ENV'];
   http: { port: number; host: string; maxBodyBytes: number; shutdownGraceMs: number; trustProxy: boolean };
+  /** Gateway worker processes; 1 means no cluster. */
+  workers: number;
   supergraph: { source: 'file' | 'redis'; path: string; watch: boolean; pollMs: number };
   subgraphs: {
     timeoutMs: number;
@@ -145,6 +150,7 @@ function toConfig(e: Env, urlOverrides: Record<string, string>): Config {
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
       trustProxy: e.TRUST_PROXY,
     },
+    workers: e.CLUSTER_WORKERS === 0 ? availableParallelism() : e.CLUSTER_WORKERS,
     supergraph: {
       source: e.SUPERGRAPH_SOURCE,
       path: path.resolve(e.SUPERGRAPH_PATH),
@@ -262,6 +268,7 @@ export function summarizeConfig(c: Config): Record<string, unknown> {
   return {
     env: c.env,
     port: c.http.port,
+    workers: c.workers,
     host: c.http.host,
     supergraph: c.supergraph,
     subgraphTimeoutMs: c.subgraphs.timeoutMs,

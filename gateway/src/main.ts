@@ -1,3 +1,4 @@
+import { isClusterPrimary, runPrimary } from './cluster';
 import { ConfigError, loadConfig, summarizeConfig } from './config';
 import { createLogger } from './logger';
 import { startGateway } from './server';
@@ -15,6 +16,10 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.log);
+  if (isClusterPrimary(config.workers)) {
+    log.info({ config: summarizeConfig(config) }, 'starting gateway cluster');
+    process.exit(await runPrimary({ workers: config.workers, log, shutdownGraceMs: config.http.shutdownGraceMs }));
+  }
   log.info({ config: summarizeConfig(config) }, 'starting gateway');
   const gateway = await startGateway(config, { log }).catch((err: unknown) => {
     log.fatal({ err }, 'gateway failed to start');
