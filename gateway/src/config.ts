@@ -45,8 +45,12 @@ const EnvSchema = z.object({
   MAX_BODY_BYTES: int(1, 100 * 1024 * 1024).default(1024 * 1024),
   /** Believe the first X-Forwarded-For entry as the client IP (only behind a proxy that sets it). @default false */
   TRUST_PROXY: bool.default(false),
-  /** Client request headers copied to every subgraph call (comma-separated). Identity headers can never be listed. @default accept-language */
-  FORWARD_HEADERS: headerList.default(['accept-language']),
+  /** Client request headers copied to every subgraph call (comma-separated). Identity headers can never be listed. W3C trace context passes through unchanged while tracing export is off. @default accept-language,traceparent,tracestate */
+  FORWARD_HEADERS: headerList.default(['accept-language', 'traceparent', 'tracestate']),
+  /** OTLP/HTTP endpoint for the gateway's spans (e.g. http://otel-collector:4318/v1/traces). Unset: no spans are exported. @default unset */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().optional(),
+  /** `service.name` on exported spans. @default frontdoor-gateway */
+  OTEL_SERVICE_NAME: z.string().min(1).default('frontdoor-gateway'),
   /** Allow introspection queries. @default true, false when NODE_ENV=production */
   INTROSPECTION: bool.optional(),
   /** Serve the Apollo Sandbox landing page on GET /graphql from a browser. @default true, false when NODE_ENV=production */
@@ -95,6 +99,8 @@ export interface Config {
   };
   graphql: { introspection: boolean; sandbox: boolean; exposeErrorDetails: boolean };
   log: { level: Env['LOG_LEVEL']; pretty: boolean };
+  /** Span export; false when no OTLP endpoint is configured. */
+  tracing: false | { endpoint: string; serviceName: string };
   /** Field-usage recording; false when off or when there is nowhere to keep it. */
   usage: false | { sink: 'redis'; flushMs: number } | { sink: 'file'; path: string; flushMs: number };
   /** `false` when REDIS_URL is unset: every store is in-memory. */
@@ -170,6 +176,7 @@ function toConfig(e: Env, urlOverrides: Record<string, string>): Config {
     },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
     usage: usageConfig(e),
+    tracing: e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? { endpoint: e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME } : false,
     redis: e.REDIS_URL
       ? {
           url: e.REDIS_URL,

@@ -1,6 +1,7 @@
 import { isClusterPrimary, runPrimary } from './cluster';
 import { ConfigError, loadConfig, summarizeConfig } from './config';
 import { createLogger } from './logger';
+import { startTracing } from './observability/tracing';
 import { startGateway } from './server';
 
 /** Process entry: the only place that reads process.env and the only place that exits. */
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     process.exit(await runPrimary({ workers: config.workers, log, shutdownGraceMs: config.http.shutdownGraceMs }));
   }
   log.info({ config: summarizeConfig(config) }, 'starting gateway');
+  const tracing = config.tracing ? startTracing(config.tracing) : undefined;
   const gateway = await startGateway(config, { log }).catch((err: unknown) => {
     log.fatal({ err }, 'gateway failed to start');
     process.exit(1);
@@ -30,13 +32,16 @@ async function main(): Promise<void> {
     signals += 1;
     if (signals > 1) process.exit(1); // a second Ctrl-C means "now"
     log.info({ signal }, 'shutting down');
-    gateway.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    gateway
+      .stop()
+      .then(() => tracing?.shutdown())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          log.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);

@@ -11,6 +11,7 @@ import { formatError } from './errors';
 import { sendHealth, sendReady, type ReadinessCheck } from './health';
 import { graphqlHandler, sendError } from './http/graphql-handler';
 import { clientIp } from './http/client-ip';
+import { withRequestSpan } from './observability/tracing';
 import { resolveRequestId } from './http/request-id';
 import { apolloLogger, createLogger, type Logger } from './logger';
 import { DirectiveIndexHolder } from './directives/directive-index-holder';
@@ -105,7 +106,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
       if (url.pathname === '/' && req.method === 'GET') return redirect(res, GRAPHQL_PATH);
       if (url.pathname !== GRAPHQL_PATH) return sendError(res, 'NOT_FOUND');
       const context = buildContext({ requestId, log, startedAtMs, clientIp: clientIp(req, config.http.trustProxy) });
-      await handleGraphQL(req, res, url, context);
+      await withRequestSpan(req.headers, `${req.method ?? 'GET'} ${GRAPHQL_PATH}`, () => handleGraphQL(req, res, url, context));
     };
     route().catch((err: unknown) => {
       log.error({ requestId, err }, 'request failed outside GraphQL');

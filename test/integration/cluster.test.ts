@@ -1,22 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { startSubgraph, type SubgraphHandle } from '../../subgraphs/shared/server';
 import { createSubgraph } from '../../subgraphs/registry';
+import { freePort } from '../helpers/ports';
 
 const ROOT = path.resolve(__dirname, '../..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** One request on its own connection, so the kernel can hand it to any worker. */
 function postOnNewConnection(port: number, body: string): Promise<number> {

@@ -22,7 +22,7 @@ describe('loadConfig', () => {
     expect(config.supergraph.path).toBe(path.resolve(__dirname, '../../supergraph.graphql'));
     expect(config.supergraph.watch).toBe(true);
     expect(config.subgraphs.timeoutMs).toBe(5000);
-    expect(config.subgraphs.forwardHeaders).toEqual(['accept-language']);
+    expect(config.subgraphs.forwardHeaders).toEqual(['accept-language', 'traceparent', 'tracestate']);
     expect(config.graphql).toEqual({ introspection: true, sandbox: true, exposeErrorDetails: false });
   });
 

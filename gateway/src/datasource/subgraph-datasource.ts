@@ -6,6 +6,7 @@ import type { GraphQLError } from 'graphql';
 import type { GatewayContext } from '../context';
 import { gatewayError } from '../errors';
 import type { Logger } from '../logger';
+import { injectTraceContext } from '../observability/tracing';
 import { classifyFetchFailure } from './fetch-failure';
 
 export interface SubgraphDataSourceOptions {
@@ -48,6 +49,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       }
     }
     headers.set('x-request-id', opts.context.requestId);
+    // With span export on, subgraphs see the gateway's fetch span as parent; otherwise the client's
+    // traceparent (forwarded above) passes through unchanged.
+    injectTraceContext((name, value) => headers.set(name, value));
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): ReturnType<RemoteGraphQLDataSource['process']> {
