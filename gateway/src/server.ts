@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { buildCaches } from './cache/build-caches';
+import type { PlanCacheStats } from './cache/plan-cache';
 import type { Config } from './config';
 import { buildContext, type GatewayContext } from './context';
 import { SubgraphDataSource } from './datasource/subgraph-datasource';
@@ -38,6 +40,10 @@ export interface GatewayHandle {
   redis: Redis | undefined;
   /** Directive rules of the schema being served. */
   directives: DirectiveIndexHolder;
+  /** The Apollo Server behind /graphql (embedding, and tests that run an operation as a given principal). */
+  apollo: ApolloServer<GatewayContext>;
+  /** Query-plan cache counters (local hits, shared hits, misses = planner calls). */
+  planCacheStats(): Readonly<PlanCacheStats>;
 }
 
 type Lifecycle = 'starting' | 'serving' | 'draining' | 'stopped';
@@ -55,8 +61,10 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     ...(deps.onSupergraphReload ? { onReload: deps.onSupergraphReload } : {}),
   });
   disableApolloGatewayTelemetry();
+  const caches = buildCaches(config, redis, log);
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph,
+    queryPlannerConfig: { cache: caches.plans },
     logger: apolloLogger(log),
     buildService: ({ name, url }) =>
       new SubgraphDataSource({
@@ -69,6 +77,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   });
 
   const directives = new DirectiveIndexHolder(gateway, log);
+  caches.follow(gateway);
 
   const httpServer: Server = createServer();
   const apollo = new ApolloServer<GatewayContext>({
@@ -82,7 +91,13 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
       exposeDetails: config.graphql.exposeErrorDetails,
       onMasked: (formatted, original) => log.error({ error: formatted, cause: describe(original) }, 'masked error'),
     }),
-    plugins: buildPlugins(config, { httpServer }),
+    // APQ store (Redis when shared) + manifest ids; `false` turns persisted queries off entirely.
+    persistedQueries: caches.persistedQueries ? { cache: caches.persistedQueries, ...(config.cache.apq ? { ttl: config.cache.apq.ttlS } : {}) } : false,
+    plugins: buildPlugins(config, {
+      httpServer,
+      ...(caches.response ? { responseCache: caches.response } : {}),
+      ...(caches.trustedDocuments && config.cache.trustedDocuments && config.cache.trustedDocuments.safelist ? { safelist: caches.trustedDocuments } : {}),
+    }),
   });
   await apollo.start();
 
@@ -134,7 +149,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     })();
     return stopping;
   };
-  return { url, port, stop, redis, directives };
+  return { url, port, stop, redis, directives, apollo, planCacheStats: () => caches.plans.stats() };
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

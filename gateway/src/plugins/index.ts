@@ -7,10 +7,17 @@ import {
 import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginSchemaReportingDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import type { Config } from '../config';
 import type { GatewayContext } from '../context';
+import type { TrustedDocuments } from '../cache/manifest';
 import { requestLogPlugin } from './request-log';
+import { responseCachePlugin, type ResponseCachePluginOptions } from './response-cache';
+import { trustedDocumentsPlugin } from './trusted-documents';
 
 export interface PluginDeps {
   httpServer: Server;
+  /** Present when RESPONSE_CACHE_ENABLED. */
+  responseCache?: ResponseCachePluginOptions;
+  /** Present in safelist mode (PERSISTED_QUERIES_SAFELIST): the manifest every operation must be in. */
+  safelist?: TrustedDocuments;
 }
 
 /** The ordered plugin list: the only place plugin order is decided. */
@@ -24,6 +31,10 @@ export function buildPlugins(config: Config, deps: PluginDeps): ApolloServerPlug
       ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
       : ApolloServerPluginLandingPageDisabled(),
     requestLogPlugin(),
+    // Refuses unlisted operations before every other didResolveOperation check.
+    deps.safelist ? trustedDocumentsPlugin(deps.safelist) : false,
+    // Last: its lookup runs after every check (authorization and limits apply to cache hits too).
+    deps.responseCache ? responseCachePlugin(deps.responseCache) : false,
   ];
   return plugins.filter((p): p is ApolloServerPlugin<GatewayContext> => p !== false);
 }
