@@ -11,9 +11,11 @@ export class SupergraphIdentity {
 
   /** Separate from construction: the plan cache needs the identity before the gateway exists. */
   follow(gateway: ApolloGateway): void {
-    gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
-      this.current = createHash('sha256').update(coreSupergraphSdl).digest('hex').slice(0, 32);
-    });
+    gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => this.update(coreSupergraphSdl));
+  }
+
+  update(coreSupergraphSdl: string): void {
+    this.current = createHash('sha256').update(coreSupergraphSdl).digest('hex').slice(0, 32);
   }
 
   /** Empty until the first schema is loaded (no request is served before that). */
