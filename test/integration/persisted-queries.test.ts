@@ -55,6 +55,7 @@ describe('automatic persisted queries shared through Redis', () => {
     const hash = sha256('something else');
     const mismatch = await postGraphQL(stack.gatewayUrl, persisted(hash, { query: '{ __typename }' }));
     expect(mismatch.status).toBe(400);
+    expect(mismatch.body.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
     expect(await stack.gateway.redis?.exists(`apq:${hash}`)).toBe(0);
   });
 });
