@@ -70,9 +70,11 @@ export class ResponseCache {
         PUBLIC: responseCacheKey({ ...base, generations: publicGenerations }, 'PUBLIC', null),
         PRIVATE: input.principalId === null ? null : responseCacheKey({ ...base, generations }, 'PRIVATE', input.principalId),
       };
-      // Both scopes at once: a private entry, when there is one, wins (it was computed for this caller).
+      // Both scopes at once. Either is a correct answer for this caller (a public entry was
+      // computed for the same access class); the newer wins, so an entry left behind when a
+      // policy changed scope cannot shadow the current one.
       const [priv, pub] = await Promise.all([keys.PRIVATE ? this.entries.get(keys.PRIVATE) : null, this.entries.get(keys.PUBLIC)]);
-      const entry = parseEntry(priv) ?? parseEntry(pub);
+      const entry = newest(parseEntry(priv), parseEntry(pub));
       if (!entry) return { kind: 'miss', keys };
       const ageMs = Math.max(0, nowMs - entry.storedAtMs);
       const ageS = Math.floor(ageMs / 1000);
@@ -117,6 +119,11 @@ export class ResponseCache {
   private longestLifetimeMs(): number {
     return (this.config.maxAgeS + this.config.staleS) * 1000 + 60_000;
   }
+}
+
+function newest(a: CachedResponse | undefined, b: CachedResponse | undefined): CachedResponse | undefined {
+  if (!a || !b) return a ?? b;
+  return a.storedAtMs >= b.storedAtMs ? a : b;
 }
 
 function parseEntry(text: string | null): CachedResponse | undefined {
