@@ -5,6 +5,9 @@
 const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
 
 module.exports = {
+  // Jest 30 applies only the global testTimeout at run time (the per-project values below are
+  // ignored): without this, tests that spawn processes time out at 5 s on a loaded 2-core machine.
+  testTimeout: 30000,
   projects: [
     {
       displayName: 'unit',
