@@ -8,7 +8,8 @@ import { gatewayError } from '../errors';
  * the manifest, whether the client sent the manifest id (resolved by the APQ cache) or the full
  * body. Refused in `didResolveOperation`, before any plan or subgraph call, with
  * PERSISTED_QUERY_NOT_IN_LIST (403: the request is well-formed, but this gateway will not run
- * it; resending it unchanged cannot help). First in the plugin list.
+ * it; resending it unchanged cannot help). Its check is synchronous, so its refusal is the one
+ * Apollo Server reports even when other plugins' didResolveOperation hooks also reject.
  */
 export function trustedDocumentsPlugin(trusted: TrustedDocuments): ApolloServerPlugin<GatewayContext> {
   return {
