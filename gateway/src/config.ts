@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { CACHE_ENV, toCacheConfig, type CacheConfig } from './cache/cache-config';
 
 /** The repository root: defaults such as the supergraph path are resolved against it. */
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -77,6 +78,8 @@ const EnvSchema = z.object({
   REDIS_COMMAND_TIMEOUT_MS: int(10, 60_000).default(500),
   /** Longest wait for a Redis connection, in milliseconds. @default 2000 */
   REDIS_CONNECT_TIMEOUT_MS: int(10, 60_000).default(2000),
+  // Response cache, APQ, trusted documents, plan cache: cache/cache-config.ts.
+  ...CACHE_ENV,
 });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -105,6 +108,8 @@ export interface Config {
   usage: false | { sink: 'redis'; flushMs: number } | { sink: 'file'; path: string; flushMs: number };
   /** `false` when REDIS_URL is unset: every store is in-memory. */
   redis: false | RedisConfig;
+  /** Response cache, APQ, trusted documents, query-plan cache. */
+  cache: CacheConfig;
 }
 
 export interface RedisConfig {
@@ -141,11 +146,12 @@ export function loadConfig(env: RawEnv): Config {
   }
   const urlOverrides = readUrlOverrides(merged, problems);
   if (parsed.success) checkCrossField(parsed.data, problems);
-  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
-  return deepFreeze(toConfig(parsed.data, urlOverrides));
+  const cache = parsed.success ? toCacheConfig(parsed.data, problems) : undefined;
+  if (problems.length > 0 || !parsed.success || !cache) throw new ConfigError(problems);
+  return deepFreeze(toConfig(parsed.data, urlOverrides, cache));
 }
 
-function toConfig(e: Env, urlOverrides: Record<string, string>): Config {
+function toConfig(e: Env, urlOverrides: Record<string, string>, cache: CacheConfig): Config {
   const production = e.NODE_ENV === 'production';
   return {
     env: e.NODE_ENV,
@@ -185,6 +191,7 @@ function toConfig(e: Env, urlOverrides: Record<string, string>): Config {
           connectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS,
         }
       : false,
+    cache,
   };
 }
 
@@ -284,6 +291,12 @@ export function summarizeConfig(c: Config): Record<string, unknown> {
     sandbox: c.graphql.sandbox,
     // Host and port only: a Redis URL may carry a password.
     redis: c.redis ? redactUrl(c.redis.url) : 'in-memory',
+    cache: {
+      response: c.cache.response,
+      apq: c.cache.apq,
+      trustedDocuments: c.cache.trustedDocuments && { path: c.cache.trustedDocuments.manifestPath, safelist: c.cache.trustedDocuments.safelist, operations: c.cache.trustedDocuments.operations.length },
+      plan: c.cache.plan,
+    },
   };
 }
 

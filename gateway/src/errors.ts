@@ -6,14 +6,16 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
  * operation: a status on a field or subgraph error would override the 200 of a partial response.
  */
 export const ERRORS = {
-  BAD_REQUEST: { http: 400, message: 'Bad request', source: 'HTTP layer (malformed JSON), Apollo Server (missing query, CSRF; 405 for methods other than GET/POST)' },
+  BAD_REQUEST: { http: 400, message: 'Bad request', source: 'HTTP layer (malformed JSON), Apollo Server (missing query, CSRF, APQ hash not matching its query; 405 for methods other than GET/POST)' },
   PAYLOAD_TOO_LARGE: { http: 413, message: 'Request body is too large', source: 'HTTP layer (`MAX_BODY_BYTES`)' },
   NOT_FOUND: { http: 404, message: 'Not found', source: 'HTTP layer (unknown path); subgraphs (then 200 partial)' },
   GRAPHQL_PARSE_FAILED: { http: 400, message: 'Syntax error in the operation', source: 'Apollo Server' },
   GRAPHQL_VALIDATION_FAILED: { http: 400, message: 'The operation is not valid against the schema', source: 'Apollo Server' },
   BAD_USER_INPUT: { http: 400, message: 'Invalid input', source: 'Apollo Server (variables), subgraphs (arguments; then 200 partial)' },
   OPERATION_RESOLUTION_FAILURE: { http: 400, message: 'Could not pick the operation to run', source: 'Apollo Server' },
-  PERSISTED_QUERY_NOT_FOUND: { http: 200, message: 'PersistedQueryNotFound', source: 'Apollo Server (APQ)' },
+  PERSISTED_QUERY_NOT_FOUND: { http: 200, message: 'PersistedQueryNotFound', source: 'Apollo Server (APQ): unknown hash; the client resends it with the query' },
+  PERSISTED_QUERY_NOT_SUPPORTED: { http: 200, message: 'PersistedQueryNotSupported', source: 'Apollo Server (`APQ_ENABLED=false`)' },
+  PERSISTED_QUERY_NOT_IN_LIST: { http: 403, message: 'This operation is not in the list of trusted operations', source: 'trusted documents (`PERSISTED_QUERIES_SAFELIST`): the operation is valid but not in the manifest' },
   FORBIDDEN: { message: 'Forbidden', source: 'subgraphs (200 partial)' },
   UNAUTHENTICATED: { message: 'Unauthenticated', source: 'subgraphs (200 partial)' },
   SUBGRAPH_UNAVAILABLE: { message: 'A service needed for part of this response is unavailable', source: 'data source: refused connection or 5xx (200 partial)' },
@@ -75,6 +77,11 @@ export interface FormatErrorOptions {
 export function formatError(opts: FormatErrorOptions) {
   return (formatted: GraphQLFormattedError, original: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
+    if (isCodelessClientRejection(original)) {
+      // Apollo Server's own refusals without a code ("provided sha does not match query",
+      // "Unsupported persisted query version") carry a 4xx: the client's mistake, not ours.
+      return { message: formatted.message, extensions: { code: 'BAD_REQUEST' } };
+    }
     if (!isErrorCode(code) || code === 'INTERNAL_SERVER_ERROR') {
       opts.onMasked(formatted, original);
       if (!opts.exposeDetails) {
@@ -93,6 +100,12 @@ export function formatError(opts: FormatErrorOptions) {
       extensions: publicExtensions(formatted.extensions),
     });
   };
+}
+
+function isCodelessClientRejection(original: unknown): boolean {
+  if (!(original instanceof GraphQLError) || original.extensions.code !== undefined) return false;
+  const status = (original.extensions.http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }
 
 /** Extensions that are safe to show: everything but the ones carrying internals. */

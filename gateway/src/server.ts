@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { buildCaches } from './cache/build-caches';
+import type { PlanCacheStats } from './cache/plan-cache';
 import type { Config } from './config';
 import { buildContext, type GatewayContext } from './context';
 import { SubgraphDataSource } from './datasource/subgraph-datasource';
@@ -44,6 +46,10 @@ export interface GatewayHandle {
   directives: DirectiveIndexHolder;
   /** Field-usage recording, when configured. */
   usage: UsageRecorder | undefined;
+  /** The Apollo Server behind /graphql (embedding, and tests that run an operation as a given principal). */
+  apollo: ApolloServer<GatewayContext>;
+  /** Query-plan cache counters (local hits, shared hits, misses = planner calls). */
+  planCacheStats(): Readonly<PlanCacheStats>;
 }
 
 type Lifecycle = 'starting' | 'serving' | 'draining' | 'stopped';
@@ -56,8 +62,10 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   const pool = createUndiciFetcher({ maxConnections: config.subgraphs.maxConnections, timeoutMs: config.subgraphs.timeoutMs });
   const supergraph = createSupergraphManager(config, redis, log, deps.onSupergraphReload);
   disableApolloGatewayTelemetry();
+  const caches = buildCaches(config, redis, log);
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph,
+    queryPlannerConfig: { cache: caches.plans },
     logger: apolloLogger(log),
     buildService: ({ name, url }) =>
       new SubgraphDataSource({
@@ -71,6 +79,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
 
   const directives = new DirectiveIndexHolder(gateway, log);
   const usage = createUsageRecorder(config, redis, log);
+  caches.follow(gateway);
 
   const httpServer: Server = createServer();
   const apollo = new ApolloServer<GatewayContext>({
@@ -84,7 +93,14 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
       exposeDetails: config.graphql.exposeErrorDetails,
       onMasked: (formatted, original) => log.error({ error: formatted, cause: describe(original) }, 'masked error'),
     }),
-    plugins: buildPlugins(config, { httpServer, usage }),
+    // APQ store (Redis when shared) + manifest ids; `false` turns persisted queries off entirely.
+    persistedQueries: caches.persistedQueries ? { cache: caches.persistedQueries, ...(config.cache.apq ? { ttl: config.cache.apq.ttlS } : {}) } : false,
+    plugins: buildPlugins(config, {
+      httpServer,
+      usage,
+      ...(caches.response ? { responseCache: caches.response } : {}),
+      ...(caches.trustedDocuments && config.cache.trustedDocuments && config.cache.trustedDocuments.safelist ? { safelist: caches.trustedDocuments } : {}),
+    }),
   });
   await apollo.start();
 
@@ -137,7 +153,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     })();
     return stopping;
   };
-  return { url, port, stop, redis, directives, usage };
+  return { url, port, stop, redis, directives, usage, apollo, planCacheStats: () => caches.plans.stats() };
 }
 
 function createSupergraphManager(

@@ -81,3 +81,31 @@ describe('README configuration table', () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe('loadConfig: caching', () => {
+  it('when nothing is set, then the response cache, APQ and a local plan cache are on, and no manifest is loaded', () => {
+    const { cache } = loadConfig({});
+    expect(cache.response).toEqual({ maxAgeS: 300, staleS: 3600, maxEntryBytes: 262144 });
+    expect(cache.apq).toEqual({ ttlS: 86400 });
+    expect(cache.trustedDocuments).toBe(false);
+    expect(cache.plan).toEqual({ shared: true, maxEntries: 1000, ttlS: 86400 });
+  });
+
+  it('when the manifest file is missing or safelist has no manifest, then start-up is refused with CONFIG_INVALID', () => {
+    expect(problemsOf({ PERSISTED_QUERIES_MANIFEST: '/nonexistent/manifest.json' })[0]).toMatch(/^PERSISTED_QUERIES_MANIFEST: cannot read/);
+    expect(problemsOf({ PERSISTED_QUERIES_SAFELIST: 'true' })[0]).toMatch(/^PERSISTED_QUERIES_SAFELIST: needs PERSISTED_QUERIES_MANIFEST/);
+  });
+
+  it('when a manifest is not in Apollo\'s format, then the problem names the field', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'frontdoor-manifest-'));
+    const file = path.join(dir, 'manifest.json');
+    writeFileSync(file, JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id: 'x', name: 'A', type: 'query' }] }));
+    expect(problemsOf({ PERSISTED_QUERIES_MANIFEST: file })[0]).toMatch(/operations\.0\.body/);
+  });
+
+  it('when the shipped manifest is configured with safelist, then its operations are loaded', () => {
+    const file = path.resolve(__dirname, '../../gateway/operations/persisted-query-manifest.json');
+    const { cache } = loadConfig({ PERSISTED_QUERIES_MANIFEST: file, PERSISTED_QUERIES_SAFELIST: 'true' });
+    expect(cache.trustedDocuments && cache.trustedDocuments.operations.map((o) => o.name)).toEqual(['Profile']);
+  });
+});

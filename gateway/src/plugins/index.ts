@@ -11,9 +11,17 @@ import type { UsageRecorder } from '../usage/usage-recorder';
 import { requestLogPlugin } from './request-log';
 import { usageRecordingPlugin } from './usage-recording';
 
+import type { TrustedDocuments } from '../cache/manifest';
+import { responseCachePlugin, type ResponseCachePluginOptions } from './response-cache';
+import { trustedDocumentsPlugin } from './trusted-documents';
+
 export interface PluginDeps {
   httpServer: Server;
   usage: UsageRecorder | undefined;
+  /** Present when RESPONSE_CACHE_ENABLED. */
+  responseCache?: ResponseCachePluginOptions;
+  /** Present in safelist mode (PERSISTED_QUERIES_SAFELIST): the manifest every operation must be in. */
+  safelist?: TrustedDocuments;
 }
 
 /** The ordered plugin list: the only place plugin order is decided. */
@@ -28,6 +36,10 @@ export function buildPlugins(config: Config, deps: PluginDeps): ApolloServerPlug
       : ApolloServerPluginLandingPageDisabled(),
     requestLogPlugin(),
     deps.usage !== undefined && usageRecordingPlugin({ aggregator: deps.usage.aggregator }),
+    // Refuses unlisted operations before every other didResolveOperation check.
+    deps.safelist ? trustedDocumentsPlugin(deps.safelist) : false,
+    // Last: its lookup runs after every check (authorization and limits apply to cache hits too).
+    deps.responseCache ? responseCachePlugin(deps.responseCache) : false,
   ];
   return plugins.filter((p): p is ApolloServerPlugin<GatewayContext> => p !== false);
 }

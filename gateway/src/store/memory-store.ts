@@ -4,6 +4,8 @@ import type { KeyValueStore } from './key-value-store';
 export interface MemoryStoreOptions {
   /** Entries kept at most; the least recently used go first. @default 100000 */
   maxEntries?: number;
+  /** Also bound the total size, in bytes (UTF-16 estimate of keys + values), for stores of large values. @default unbounded */
+  maxBytes?: number;
 }
 
 /** The embedded default: one process's memory, bounded, with per-entry TTLs. */
@@ -12,7 +14,11 @@ export class MemoryKeyValueStore implements KeyValueStore {
   private readonly cache: LRUCache<string, string>;
 
   constructor(opts: MemoryStoreOptions = {}) {
-    this.cache = new LRUCache<string, string>({ max: opts.maxEntries ?? 100_000, ttlAutopurge: false });
+    this.cache = new LRUCache<string, string>({
+      max: opts.maxEntries ?? 100_000,
+      ttlAutopurge: false,
+      ...(opts.maxBytes ? { maxSize: opts.maxBytes, sizeCalculation: (value: string, key: string) => 2 * (value.length + key.length) } : {}),
+    });
   }
 
   async get(key: string): Promise<string | null> {
