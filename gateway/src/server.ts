@@ -14,6 +14,8 @@ import { clientIp } from './http/client-ip';
 import { resolveRequestId } from './http/request-id';
 import { apolloLogger, createLogger, type Logger } from './logger';
 import { DirectiveIndexHolder } from './directives/directive-index-holder';
+import { Limits } from './limits/limits';
+import { checkGraphQLRequest } from './limits/request-checks';
 import { buildPlugins } from './plugins';
 import { closeRedis, createRedis, pingRedis, type Redis } from './redis';
 import { FileSupergraphManager, type ReloadOutcome } from './supergraph/file-supergraph-manager';
@@ -69,6 +71,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   });
 
   const directives = new DirectiveIndexHolder(gateway, log);
+  const limits = new Limits({ config: config.limits, redis, log });
 
   const httpServer: Server = createServer();
   const apollo = new ApolloServer<GatewayContext>({
@@ -82,7 +85,12 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
       exposeDetails: config.graphql.exposeErrorDetails,
       onMasked: (formatted, original) => log.error({ error: formatted, cause: describe(original) }, 'masked error'),
     }),
-    plugins: buildPlugins(config, { httpServer }),
+    plugins: buildPlugins(config, { httpServer, limits, directives }),
+    // Limits (issue #4): graphql-js stops parsing past maxTokens (defence in depth behind the
+    // HTTP-layer token check); batching only when configured; no "Did you mean …" in production.
+    parseOptions: { maxTokens: config.limits.operation.maxTokens },
+    allowBatchedHttpRequests: config.limits.batching !== false,
+    hideSchemaDetailsFromClientErrors: config.limits.hideSchemaSuggestions,
   });
   await apollo.start();
 
@@ -91,7 +99,12 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     { name: 'supergraph', check: () => (supergraph.hash ? null : 'not loaded') },
     ...(redis ? [{ name: 'redis', check: () => pingRedis(redis) }] : []),
   ];
-  const handleGraphQL = graphqlHandler({ apollo, maxBodyBytes: config.http.maxBodyBytes });
+  const handleGraphQL = graphqlHandler({
+    apollo,
+    maxBodyBytes: config.http.maxBodyBytes,
+    checkRequest: (body, search) => checkGraphQLRequest(body, search, { maxTokens: config.limits.operation.maxTokens, batching: config.limits.batching }),
+    checkContext: (context, operations) => limits.checkGlobal(context, operations),
+  });
 
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const startedAtMs = performance.now();

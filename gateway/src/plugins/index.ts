@@ -7,10 +7,16 @@ import {
 import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginSchemaReportingDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import type { Config } from '../config';
 import type { GatewayContext } from '../context';
+import type { DirectiveIndexHolder } from '../directives/directive-index-holder';
+import type { Limits } from '../limits/limits';
+import { limitsPlugin } from './limits';
 import { requestLogPlugin } from './request-log';
 
 export interface PluginDeps {
   httpServer: Server;
+  /** Rate limits, cost and budgets (issue #4). */
+  limits: Limits;
+  directives: DirectiveIndexHolder;
 }
 
 /** The ordered plugin list: the only place plugin order is decided. */
@@ -24,6 +30,7 @@ export function buildPlugins(config: Config, deps: PluginDeps): ApolloServerPlug
       ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
       : ApolloServerPluginLandingPageDisabled(),
     requestLogPlugin(),
+    limitsPlugin({ limits: deps.limits, directives: deps.directives }),
   ];
   return plugins.filter((p): p is ApolloServerPlugin<GatewayContext> => p !== false);
 }
