@@ -17,7 +17,7 @@ import { DirectiveIndexHolder } from './directives/directive-index-holder';
 import { Limits } from './limits/limits';
 import { checkGraphQLRequest } from './limits/request-checks';
 import { buildPlugins } from './plugins';
-import { closeRedis, createRedis, pingRedis, type Redis } from './redis';
+import { closeRedis, createRedis, pingRedis, waitForRedis, type Redis } from './redis';
 import { FileSupergraphManager, type ReloadOutcome } from './supergraph/file-supergraph-manager';
 import { disableApolloGatewayTelemetry } from './supergraph/no-phone-home';
 
@@ -72,6 +72,8 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
 
   const directives = new DirectiveIndexHolder(gateway, log);
   const limits = new Limits({ config: config.limits, redis, log });
+  // Limits count in Redis only once it is connected: give it its connect timeout before serving.
+  if (redis && config.redis) await waitForRedis(redis, config.redis.connectTimeoutMs);
 
   const httpServer: Server = createServer();
   const apollo = new ApolloServer<GatewayContext>({

@@ -9,7 +9,7 @@ import { redisFallbackCounter } from './metrics';
 import { rateLimitHeaders, retryAfterSeconds } from './rate-limit-headers';
 import type { FieldRateLimit } from './rate-limit-rules';
 import { LimiterUnavailableError, RateLimiters, type RateLimitResult } from './rate-limiters';
-import { limitsState } from './request-state';
+import { limitsState, rateLimitResults } from './request-state';
 
 /** How often a Redis outage is logged by the limits, in ms: once per window, not per request. */
 const FALLBACK_LOG_INTERVAL_MS = 10_000;
@@ -53,7 +53,8 @@ export class Limits {
     if (!this.rateLimiters || !this.config.rateLimit) return;
     const rule = { points: this.config.rateLimit.perMinute, durationSeconds: 60 };
     const result = await this.guard(() => this.rateLimiters!.consume('global', callerKey(context), rule, operations));
-    this.record(context, result, undefined);
+    context.globalRateLimit = result;
+    if (!result.allowed) throw rateLimited(result, undefined, [result]);
   }
 
   /** Consumes every `@rateLimit` the operation selects; the first one over its limit rejects it. */
@@ -68,9 +69,9 @@ export class Limits {
         })),
       ),
     );
+    limitsState(context).rateLimits.push(...results.map((r) => r.result));
     const rejected = results.find((r) => !r.result.allowed);
-    for (const r of results) if (r !== rejected) this.record(context, r.result, undefined);
-    if (rejected) this.record(context, rejected.result, rejected.field.coordinate);
+    if (rejected) throw rateLimited(rejected.result, rejected.field.coordinate, rateLimitResults(context));
   }
 
   /** Reserves `cost` points from the caller's budget; throws THROTTLED when they are not there. */
@@ -117,18 +118,6 @@ export class Limits {
     };
   }
 
-  /** Keeps the result for the headers; throws RATE_LIMITED when it refused. */
-  private record(context: GatewayContext, result: RateLimitResult, coordinate: string | undefined): void {
-    const state = limitsState(context);
-    state.rateLimits.push(result);
-    if (result.allowed) return;
-    throw gatewayError(
-      'RATE_LIMITED',
-      { retryAfterMs: result.resetMs, ...(coordinate ? { coordinate } : {}) },
-      { 'retry-after': retryAfterSeconds(result.resetMs), ...rateLimitHeaders(state.rateLimits) },
-    );
-  }
-
   /** Fail-closed: a store failure becomes 503 RATE_LIMITER_UNAVAILABLE (fail-open never gets here). */
   private async guard<T>(op: () => Promise<T>): Promise<T> {
     try {
@@ -147,4 +136,13 @@ export class Limits {
     this.lastFallbackLogMs = now;
     this.log.warn({ kind }, 'redis unavailable: limits fall back to this instance (fail-open)');
   }
+}
+
+/** 429 RATE_LIMITED carrying Retry-After and the RateLimit headers (the context-function path has no willSendResponse). */
+function rateLimited(result: RateLimitResult, coordinate: string | undefined, all: readonly RateLimitResult[]) {
+  return gatewayError(
+    'RATE_LIMITED',
+    { retryAfterMs: result.resetMs, ...(coordinate ? { coordinate } : {}) },
+    { 'retry-after': retryAfterSeconds(result.resetMs), ...rateLimitHeaders(all) },
+  );
 }

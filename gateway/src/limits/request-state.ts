@@ -4,7 +4,7 @@ import type { RateLimitResult } from './rate-limiters';
 
 /** What the limits learned about one request, for the response headers and `extensions.cost`. */
 export interface RequestLimitsState {
-  /** Every limiter this request consumed from (global, then fields). */
+  /** Every `@rateLimit` limiter this operation consumed from (the global one is on the context). */
   rateLimits: RateLimitResult[];
   /** The operation's estimated cost, once computed. */
   estimatedCost?: number;
@@ -15,8 +15,15 @@ export interface RequestLimitsState {
   reservation?: Promise<{ reserved: number; decision: BudgetDecision } | undefined>;
 }
 
-// Keyed by the request's context object (STYLE.md: per-request state never in module scope).
+// Keyed by the operation's context object (STYLE.md: per-request state never in module scope).
+// Apollo Server gives every operation its own shallow clone of the context, which stays the same
+// object through all of that operation's hooks: one state per operation, also within a batch.
 const states = new WeakMap<GatewayContext, RequestLimitsState>();
+
+/** Every limiter decision that applies to this operation: the global one, then its fields. */
+export function rateLimitResults(context: GatewayContext): RateLimitResult[] {
+  return [...(context.globalRateLimit ? [context.globalRateLimit] : []), ...limitsState(context).rateLimits];
+}
 
 export function limitsState(context: GatewayContext): RequestLimitsState {
   let state = states.get(context);

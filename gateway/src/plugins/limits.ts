@@ -10,7 +10,7 @@ import type { Limits } from '../limits/limits';
 import { checkOperationShape, measureOperation } from '../limits/operation-shape';
 import { rateLimitHeaders } from '../limits/rate-limit-headers';
 import { selectedRateLimits } from '../limits/rate-limit-rules';
-import { limitsState } from '../limits/request-state';
+import { limitsState, rateLimitResults } from '../limits/request-state';
 
 export interface LimitsPluginOptions {
   limits: Limits;
@@ -58,7 +58,7 @@ export function limitsPlugin(opts: LimitsPluginOptions): ApolloServerPlugin<Gate
 
         async willSendResponse({ contextValue, response, schema, document, operation, request }) {
           const state = limitsState(contextValue);
-          for (const [name, value] of Object.entries(rateLimitHeaders(state.rateLimits))) response.http.headers.set(name, value);
+          for (const [name, value] of Object.entries(rateLimitHeaders(rateLimitResults(contextValue)))) response.http.headers.set(name, value);
           if (state.estimatedCost === undefined || response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           const actual =
