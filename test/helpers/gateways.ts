@@ -36,7 +36,7 @@ export async function startOwnRedis(): Promise<OwnRedis> {
         url: `redis://127.0.0.1:${port}`,
         kill: () =>
           new Promise<void>((resolve) => {
-            if (child.exitCode !== null) return resolve();
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
             child.once('exit', () => resolve());
             child.kill('SIGKILL');
           }),
