@@ -11,7 +11,7 @@ export const ERRORS = {
   NOT_FOUND: { http: 404, message: 'Not found', source: 'HTTP layer (unknown path); subgraphs (then 200 partial)' },
   GRAPHQL_PARSE_FAILED: { http: 400, message: 'Syntax error in the operation', source: 'Apollo Server' },
   GRAPHQL_VALIDATION_FAILED: { http: 400, message: 'The operation is not valid against the schema', source: 'Apollo Server' },
-  BAD_USER_INPUT: { http: 400, message: 'Invalid input', source: 'Apollo Server (variables), subgraphs (arguments; then 200 partial)' },
+  BAD_USER_INPUT: { http: 400, message: 'Invalid input', source: 'Apollo Server (variables), limits plugin (`@listSize` slicing arguments), subgraphs (arguments; then 200 partial)' },
   OPERATION_RESOLUTION_FAILURE: { http: 400, message: 'Could not pick the operation to run', source: 'Apollo Server' },
   BATCHING_DISABLED: { http: 400, message: 'Batched requests are not accepted', source: 'HTTP layer: a JSON array body while `ALLOW_BATCHED_REQUESTS=false`' },
   BATCH_LIMIT_EXCEEDED: { http: 400, message: 'Too many operations in one batch', source: 'HTTP layer (`MAX_BATCH_SIZE`)' },
