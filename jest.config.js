@@ -5,6 +5,10 @@
 const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
 
 module.exports = {
+  // Jest reads testTimeout from the root config only (the per-project value below is ignored), so
+  // without this every integration test and hook silently had 5 s: too little for the ones that
+  // spawn `tsx` processes or start several gateways on a busy machine.
+  testTimeout: 30000,
   projects: [
     {
       displayName: 'unit',
