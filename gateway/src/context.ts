@@ -1,4 +1,5 @@
 import { ANONYMOUS, type Principal } from './auth/principal';
+import type { RateLimitResult } from './limits/rate-limiters';
 import type { Logger } from './logger';
 
 /** Per-request state: built once per HTTP request, read by plugins and the data source. */
@@ -13,6 +14,11 @@ export interface GatewayContext {
   principal: Principal;
   /** The caller's IP (see http/client-ip.ts for when X-Forwarded-For is believed). */
   clientIp: string;
+  /**
+   * The global rate limit's decision, set by the context function. A field, not a WeakMap entry:
+   * Apollo Server hands each operation a shallow clone of the context, and this must reach all of them.
+   */
+  globalRateLimit?: RateLimitResult;
 }
 
 export interface BuildContextInput {

@@ -54,3 +54,21 @@ export async function closeRedis(redis: Redis): Promise<void> {
     redis.disconnect();
   }
 }
+
+/**
+ * Resolves when the client is connected, or after `timeoutMs` (never rejects). Start-up waits for
+ * this so the first requests count in Redis rather than in a fail-open fallback: limiters treat a
+ * client that is not `ready` as unavailable at once instead of queueing behind a reconnect.
+ */
+export function waitForRedis(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    redis.once('ready', done);
+  });
+}

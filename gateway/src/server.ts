@@ -17,8 +17,10 @@ import { withRequestSpan } from './observability/tracing';
 import { resolveRequestId } from './http/request-id';
 import { apolloLogger, createLogger, type Logger } from './logger';
 import { DirectiveIndexHolder } from './directives/directive-index-holder';
+import { Limits } from './limits/limits';
+import { checkGraphQLRequest } from './limits/request-checks';
 import { buildPlugins } from './plugins';
-import { closeRedis, createRedis, pingRedis, type Redis } from './redis';
+import { closeRedis, createRedis, pingRedis, waitForRedis, type Redis } from './redis';
 import { FileSupergraphManager, type ReloadOutcome } from './supergraph/file-supergraph-manager';
 import { disableApolloGatewayTelemetry } from './supergraph/no-phone-home';
 import { RedisSupergraphManager } from './supergraph/redis-supergraph-manager';
@@ -80,6 +82,9 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   const directives = new DirectiveIndexHolder(gateway, log);
   const usage = createUsageRecorder(config, redis, log);
   caches.follow(gateway);
+  const limits = new Limits({ config: config.limits, redis, log });
+  // Limits count in Redis only once it is connected: give it its connect timeout before serving.
+  if (redis && config.redis) await waitForRedis(redis, config.redis.connectTimeoutMs);
 
   const httpServer: Server = createServer();
   const apollo = new ApolloServer<GatewayContext>({
@@ -98,9 +103,16 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     plugins: buildPlugins(config, {
       httpServer,
       usage,
+      limits,
+      directives,
       ...(caches.response ? { responseCache: caches.response } : {}),
       ...(caches.trustedDocuments && config.cache.trustedDocuments && config.cache.trustedDocuments.safelist ? { safelist: caches.trustedDocuments } : {}),
     }),
+    // Limits (issue #4): graphql-js stops parsing past maxTokens (defence in depth behind the
+    // HTTP-layer token check); batching only when configured; no "Did you mean …" in production.
+    parseOptions: { maxTokens: config.limits.operation.maxTokens },
+    allowBatchedHttpRequests: config.limits.batching !== false,
+    hideSchemaDetailsFromClientErrors: config.limits.hideSchemaSuggestions,
   });
   await apollo.start();
 
@@ -109,7 +121,12 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     { name: 'supergraph', check: () => (supergraph.hash ? null : 'not loaded') },
     ...(redis ? [{ name: 'redis', check: () => pingRedis(redis) }] : []),
   ];
-  const handleGraphQL = graphqlHandler({ apollo, maxBodyBytes: config.http.maxBodyBytes });
+  const handleGraphQL = graphqlHandler({
+    apollo,
+    maxBodyBytes: config.http.maxBodyBytes,
+    checkRequest: (body, search) => checkGraphQLRequest(body, search, { maxTokens: config.limits.operation.maxTokens, batching: config.limits.batching }),
+    checkContext: (context, operations) => limits.checkGlobal(context, operations),
+  });
 
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const startedAtMs = performance.now();

@@ -24,6 +24,7 @@ export interface GraphQLResult {
   body: {
     data?: Record<string, unknown> | null;
     errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, unknown> }>;
+    extensions?: Record<string, unknown>;
   };
 }
 

@@ -97,7 +97,8 @@ describe('the profile query', () => {
   it('when the user does not exist, then user is null and no other subgraph is called', async () => {
     stack.clearRecordedRequests();
     const res = await stack.query(PROFILE, { id: 'nope' });
-    expect(res.body).toEqual({ data: { user: null } });
+    expect(res.body.data).toEqual({ user: null });
+    expect(res.body.errors).toBeUndefined();
     expect(stack.subgraphs.orders?.requests).toHaveLength(0);
   });
 

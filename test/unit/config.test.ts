@@ -31,6 +31,25 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'production', INTROSPECTION: 'true' }).graphql.introspection).toBe(true);
   });
 
+  it('when nothing about limits is set, then the documented production-safe defaults apply', () => {
+    expect(loadConfig({}).limits).toEqual({
+      failureMode: 'fail-open',
+      rateLimit: { perMinute: 600 },
+      cost: { mode: 'enforce', max: 1000, defaultListSize: 10 },
+      budget: { capacity: 1000, restorePerSecond: 100 },
+      operation: { maxDepth: 15, maxAliases: 15, maxRootFields: 20, maxDirectivesPerField: 5, maxTokens: 2000 },
+      batching: false,
+      hideSchemaSuggestions: false,
+    });
+    expect(loadConfig({ NODE_ENV: 'production' }).limits.hideSchemaSuggestions).toBe(true);
+    expect(loadConfig({ RATE_LIMIT_ENABLED: 'false', COST_BUDGET_ENABLED: 'false' }).limits).toMatchObject({ rateLimit: false, budget: false });
+  });
+
+  it('when the cost budget could never hold an allowed operation, then start-up is refused', () => {
+    expect(problemsOf({ COST_MAX: '500', COST_BUDGET_CAPACITY: '100' })[0]).toMatch(/^COST_BUDGET_CAPACITY/);
+    expect(loadConfig({ COST_MAX: '500', COST_BUDGET_CAPACITY: '100', COST_MODE: 'measure' }).limits.budget).toEqual({ capacity: 100, restorePerSecond: 100 });
+  });
+
   it('when several variables are bad, then one CONFIG_INVALID error lists every one of them', () => {
     const problems = problemsOf({ PORT: 'eighty', SUBGRAPH_TIMEOUT_MS: '-1', LOG_LEVEL: 'loud', SUPERGRAPH_WATCH: 'yes' });
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['LOG_LEVEL', 'PORT', 'SUBGRAPH_TIMEOUT_MS', 'SUPERGRAPH_WATCH']);

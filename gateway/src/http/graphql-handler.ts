@@ -7,6 +7,10 @@ import { readBody } from './read-body';
 export interface GraphQLHandlerOptions {
   apollo: ApolloServer<GatewayContext>;
   maxBodyBytes: number;
+  /** Refuses a request before Apollo Server parses anything (tokens, batches); null lets it through. */
+  checkRequest?: (body: unknown, search: string) => { code: ErrorCode; extensions: Record<string, unknown> } | null;
+  /** Runs in Apollo's context function, where a thrown gatewayError reaches the client intact (the global rate limit). */
+  checkContext?: (context: GatewayContext, operations: number) => Promise<void>;
 }
 
 /**
@@ -17,9 +21,15 @@ export function graphqlHandler(opts: GraphQLHandlerOptions) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL, context: GatewayContext): Promise<void> => {
     const body = await parseBody(req, opts.maxBodyBytes);
     if (!body.ok) return sendError(res, body.code, body.extensions);
+    const rejection = opts.checkRequest?.(body.value, url.search);
+    if (rejection) return sendError(res, rejection.code, rejection.extensions);
+    const operations = Array.isArray(body.value) ? body.value.length : 1;
     const response = await opts.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers: toHeaderMap(req), search: url.search, body: body.value },
-      context: async () => context,
+      context: async () => {
+        await opts.checkContext?.(context, operations);
+        return context;
+      },
     });
     await writeResponse(res, response);
   };

@@ -8,6 +8,9 @@ import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginSchemaReportin
 import type { Config } from '../config';
 import type { GatewayContext } from '../context';
 import type { UsageRecorder } from '../usage/usage-recorder';
+import type { DirectiveIndexHolder } from '../directives/directive-index-holder';
+import type { Limits } from '../limits/limits';
+import { limitsPlugin } from './limits';
 import { requestLogPlugin } from './request-log';
 import { usageRecordingPlugin } from './usage-recording';
 
@@ -18,6 +21,9 @@ import { trustedDocumentsPlugin } from './trusted-documents';
 export interface PluginDeps {
   httpServer: Server;
   usage: UsageRecorder | undefined;
+  /** Rate limits, cost and budgets (issue #4). */
+  limits: Limits;
+  directives: DirectiveIndexHolder;
   /** Present when RESPONSE_CACHE_ENABLED. */
   responseCache?: ResponseCachePluginOptions;
   /** Present in safelist mode (PERSISTED_QUERIES_SAFELIST): the manifest every operation must be in. */
@@ -36,9 +42,11 @@ export function buildPlugins(config: Config, deps: PluginDeps): ApolloServerPlug
       : ApolloServerPluginLandingPageDisabled(),
     requestLogPlugin(),
     deps.usage !== undefined && usageRecordingPlugin({ aggregator: deps.usage.aggregator }),
-    // Refuses unlisted operations before every other didResolveOperation check.
+    // Refuses unlisted operations (didResolveOperation).
     deps.safelist ? trustedDocumentsPlugin(deps.safelist) : false,
-    // Last: its lookup runs after every check (authorization and limits apply to cache hits too).
+    limitsPlugin({ limits: deps.limits, directives: deps.directives }),
+    // Last: its lookup (responseForOperation) runs after every didResolveOperation check, so
+    // authorization and limits apply to cache hits too.
     deps.responseCache ? responseCachePlugin(deps.responseCache) : false,
   ];
   return plugins.filter((p): p is ApolloServerPlugin<GatewayContext> => p !== false);

@@ -1,0 +1,83 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GatewayContext } from '../context';
+import type { DirectiveIndexHolder } from '../directives/directive-index-holder';
+import { gatewayError } from '../errors';
+import { actualCost } from '../limits/cost-actual';
+import { estimateCost } from '../limits/cost-estimate';
+import { CostEstimateError } from '../limits/cost-rules';
+import { costRulesFrom, rateLimitRuleAt } from '../limits/directive-rules';
+import type { Limits } from '../limits/limits';
+import { checkOperationShape, measureOperation } from '../limits/operation-shape';
+import { rateLimitHeaders } from '../limits/rate-limit-headers';
+import { selectedRateLimits } from '../limits/rate-limit-rules';
+import { limitsState, rateLimitResults } from '../limits/request-state';
+
+export interface LimitsPluginOptions {
+  limits: Limits;
+  directives: DirectiveIndexHolder;
+}
+
+/**
+ * Stage 8 of the pipeline (STYLE.md §2), before anything is planned or fetched, in one hook so the
+ * order is fixed: operation limits → `@rateLimit` fields → cost estimate (COST_MAX) → the caller's
+ * cost budget. After execution: the actual cost, the refund, `extensions.cost` and the
+ * `RateLimit-*` headers. The decisions live in gateway/src/limits/; this file only wires them.
+ */
+export function limitsPlugin(opts: LimitsPluginOptions): ApolloServerPlugin<GatewayContext> {
+  const { limits } = opts;
+  const { operation: operationLimits, cost: costConfig } = limits.config;
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue, schema, document, operation, request }) {
+          if (!operation) return; // Apollo Server has already answered OPERATION_RESOLUTION_FAILURE
+          const violation = checkOperationShape(measureOperation(document, operation), operationLimits);
+          if (violation) throw gatewayError(violation.code, violation.extensions);
+
+          const index = opts.directives.current;
+          const variables = request.variables ?? {};
+          const state = limitsState(contextValue);
+          let estimated: number;
+          try {
+            estimated = estimateCost({ schema, document, operation, variables, rules: costRulesFrom(index), defaultListSize: costConfig.defaultListSize });
+          } catch (err) {
+            if (err instanceof CostEstimateError) throw gatewayError('BAD_USER_INPUT', { reason: err.message });
+            throw err;
+          }
+          state.estimatedCost = estimated;
+
+          if (limits.config.rateLimit) {
+            await limits.checkFields(contextValue, selectedRateLimits({ schema, document, operation, variables, ruleAt: rateLimitRuleAt(index) }));
+          }
+          if (estimated > costConfig.max) {
+            if (costConfig.mode === 'enforce') throw gatewayError('COST_ESTIMATED_TOO_EXPENSIVE', { cost: { estimated, max: costConfig.max } });
+            contextValue.log.info({ estimatedCost: estimated, maxCost: costConfig.max }, 'cost above maximum (measure mode)');
+          }
+          await limits.reserve(contextValue, estimated);
+        },
+
+        async willSendResponse({ contextValue, response, schema, document, operation, request }) {
+          const state = limitsState(contextValue);
+          for (const [name, value] of Object.entries(rateLimitHeaders(rateLimitResults(contextValue)))) response.http.headers.set(name, value);
+          if (state.estimatedCost === undefined || response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          const actual =
+            document && operation
+              ? actualCost({ schema, document, operation, variables: request.variables ?? {}, rules: costRulesFrom(opts.directives.current), data: result.data })
+              : 0;
+          const reservation = await state.reservation;
+          let available = reservation?.decision.available;
+          if (reservation && reservation.reserved > 0) {
+            // Refund what was reserved but not used; an underestimate is not charged extra.
+            available = (await limits.refund(contextValue, reservation.reserved - Math.min(actual, reservation.reserved))) ?? available;
+          }
+          const throttleStatus = available === undefined ? undefined : limits.throttleStatus(available);
+          result.extensions = {
+            ...result.extensions,
+            cost: { requestedQueryCost: state.estimatedCost, actualQueryCost: actual, ...(throttleStatus ? { throttleStatus } : {}) },
+          };
+        },
+      };
+    },
+  };
+}
