@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { ResilienceEnvSchema, readTimeoutOverrides, toResilienceConfig, type ResilienceConfig } from './resilience/config';
 
 /** The repository root: defaults such as the supergraph path are resolved against it. */
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -60,12 +61,18 @@ const EnvSchema = z.object({
   REDIS_COMMAND_TIMEOUT_MS: int(10, 60_000).default(500),
   /** Longest wait for a Redis connection, in milliseconds. @default 2000 */
   REDIS_CONNECT_TIMEOUT_MS: int(10, 60_000).default(2000),
+  ...ResilienceEnvSchema.shape,
 });
 
 type Env = z.infer<typeof EnvSchema>;
 
 /** Every fixed variable name the gateway reads (README.md documents each; a test checks). */
-export const ENV_KEYS: readonly string[] = [...Object.keys(EnvSchema.shape), 'CONFIG_FILE', 'SUBGRAPH_URL_<NAME>'];
+export const ENV_KEYS: readonly string[] = [
+  ...Object.keys(EnvSchema.shape),
+  'CONFIG_FILE',
+  'SUBGRAPH_URL_<NAME>',
+  'SUBGRAPH_TIMEOUT_MS_<NAME>',
+];
 
 export interface Config {
   env: Env['NODE_ENV'];
@@ -82,6 +89,8 @@ export interface Config {
   log: { level: Env['LOG_LEVEL']; pretty: boolean };
   /** `false` when REDIS_URL is unset: every store is in-memory. */
   redis: false | RedisConfig;
+  /** Per-subgraph timeouts, retries, circuit breakers and in-flight deduplication (resilience/config.ts). */
+  resilience: ResilienceConfig;
 }
 
 export interface RedisConfig {
@@ -117,12 +126,13 @@ export function loadConfig(env: RawEnv): Config {
     }
   }
   const urlOverrides = readUrlOverrides(merged, problems);
+  const timeoutOverrides = readTimeoutOverrides(merged, problems);
   if (parsed.success) checkCrossField(parsed.data, problems);
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
-  return deepFreeze(toConfig(parsed.data, urlOverrides));
+  return deepFreeze({ ...toConfig(parsed.data, urlOverrides), resilience: toResilienceConfig(parsed.data, timeoutOverrides) });
 }
 
-function toConfig(e: Env, urlOverrides: Record<string, string>): Config {
+function toConfig(e: Env, urlOverrides: Record<string, string>): Omit<Config, 'resilience'> {
   const production = e.NODE_ENV === 'production';
   return {
     env: e.NODE_ENV,
@@ -237,6 +247,7 @@ export function summarizeConfig(c: Config): Record<string, unknown> {
     host: c.http.host,
     supergraph: c.supergraph,
     subgraphTimeoutMs: c.subgraphs.timeoutMs,
+    resilience: c.resilience,
     urlOverrides: Object.keys(c.subgraphs.urlOverrides),
     introspection: c.graphql.introspection,
     sandbox: c.graphql.sandbox,

@@ -8,7 +8,7 @@ import { buildContext, type GatewayContext } from './context';
 import { SubgraphDataSource } from './datasource/subgraph-datasource';
 import { createUndiciFetcher } from './datasource/undici-fetcher';
 import { formatError } from './errors';
-import { sendHealth, sendReady, type ReadinessCheck } from './health';
+import { sendHealth, sendReady, type ReadinessCheck, type ReadinessResult } from './health';
 import { graphqlHandler, sendError } from './http/graphql-handler';
 import { clientIp } from './http/client-ip';
 import { resolveRequestId } from './http/request-id';
@@ -16,6 +16,8 @@ import { apolloLogger, createLogger, type Logger } from './logger';
 import { DirectiveIndexHolder } from './directives/directive-index-holder';
 import { buildPlugins } from './plugins';
 import { closeRedis, createRedis, pingRedis, type Redis } from './redis';
+import { SubgraphResilience } from './resilience/subgraph-resilience';
+import type { BreakerState } from './resilience/breakers';
 import { FileSupergraphManager, type ReloadOutcome } from './supergraph/file-supergraph-manager';
 import { disableApolloGatewayTelemetry } from './supergraph/no-phone-home';
 
@@ -38,6 +40,8 @@ export interface GatewayHandle {
   redis: Redis | undefined;
   /** Directive rules of the schema being served. */
   directives: DirectiveIndexHolder;
+  /** Circuit state per subgraph (for metrics); subgraphs not called yet are absent. */
+  getBreakerStates(): Record<string, BreakerState>;
 }
 
 type Lifecycle = 'starting' | 'serving' | 'draining' | 'stopped';
@@ -47,7 +51,8 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   const log = deps.log ?? createLogger(config.log);
   let state: Lifecycle = 'starting';
   const redis: Redis | undefined = config.redis ? createRedis(config.redis, log) : undefined;
-  const pool = createUndiciFetcher({ maxConnections: config.subgraphs.maxConnections, timeoutMs: config.subgraphs.timeoutMs });
+  const resilience = new SubgraphResilience(config.resilience, config.subgraphs.timeoutMs, log);
+  const pool = createUndiciFetcher({ maxConnections: config.subgraphs.maxConnections, timeoutMs: resilience.maxTimeoutMs });
   const supergraph = new FileSupergraphManager({
     path: config.supergraph.path,
     watch: config.supergraph.watch,
@@ -58,6 +63,8 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph,
     logger: apolloLogger(log),
+    // The data source needs each fetch's operation type (queries are retried and deduplicated, mutations never).
+    queryPlannerConfig: { exposeDocumentNodeInFetchNode: true },
     buildService: ({ name, url }) =>
       new SubgraphDataSource({
         name,
@@ -65,6 +72,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
         fetcher: pool.fetcher,
         forwardHeaders: config.subgraphs.forwardHeaders,
         log,
+        caller: resilience.callerFor(name, pool.fetcher),
       }),
   });
 
@@ -90,6 +98,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     { name: 'lifecycle', check: () => (state === 'serving' ? null : state) },
     { name: 'supergraph', check: () => (supergraph.hash ? null : 'not loaded') },
     ...(redis ? [{ name: 'redis', check: () => pingRedis(redis) }] : []),
+    { name: 'circuits', check: () => circuitCheck(resilience) },
   ];
   const handleGraphQL = graphqlHandler({ apollo, maxBodyBytes: config.http.maxBodyBytes });
 
@@ -128,13 +137,21 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
       // to the grace period) and then gateway.stop(), which stops the supergraph watcher.
       await apollo.stop();
       await pool.close();
+      resilience.shutdown();
       if (redis) await closeRedis(redis);
       state = 'stopped';
       log.info('gateway stopped');
     })();
     return stopping;
   };
-  return { url, port, stop, redis, directives };
+  return { url, port, stop, redis, directives, getBreakerStates: () => resilience.getBreakerStates() };
+}
+
+/** Open circuits are reported on /ready; CIRCUIT_BREAKER_OPEN_NOT_READY decides whether they fail it. */
+function circuitCheck(resilience: SubgraphResilience): ReadinessResult {
+  const open = resilience.circuitReadiness();
+  if (!open) return null;
+  return open.failsReadiness ? open.problem : { degraded: open.problem };
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {
