@@ -72,7 +72,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
         fetcher: pool.fetcher,
         forwardHeaders: config.subgraphs.forwardHeaders,
         log,
-        caller: resilience.callerFor(name, pool.fetcher),
+        caller: resilience.callerFor(name, pool.post),
       }),
   });
 

@@ -1,4 +1,5 @@
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
+import type { PostToSubgraph } from '../datasource/undici-fetcher';
 import type { Logger } from '../logger';
 import { backoffDelayMs, parseRetryAfterMs } from './backoff';
 import { isCircuitOpen, type BreakerRegistry } from './breakers';
@@ -6,8 +7,7 @@ import type { RetryConfig } from './config';
 import { InflightCalls } from './inflight';
 import { RetryBudget } from './retry-budget';
 
-type Fetcher = RemoteGraphQLDataSource['fetcher'];
-type FetcherResponse = Awaited<ReturnType<Fetcher>>;
+type FetcherResponse = Awaited<ReturnType<RemoteGraphQLDataSource['fetcher']>>;
 
 export interface SubgraphRequest {
   url: string;
@@ -24,7 +24,7 @@ export interface SubgraphRequest {
 
 export interface SubgraphCallerOptions {
   name: string;
-  fetcher: Fetcher;
+  post: PostToSubgraph;
   /** Deadline of one call, retries included, in ms. */
   timeoutMs: number;
   retry: false | RetryConfig;
@@ -52,7 +52,7 @@ type Outcome = { response: FetcherResponse } | { error: unknown };
  * a deadline for the whole call, retries with capped exponential backoff + jitter under a retry
  * budget (queries), and the subgraph's circuit breaker around every attempt.
  * Resolves with the subgraph's last response (any status) or rejects with the transport error,
- * the deadline's TimeoutError, or the breaker's EOPENBREAKER.
+ * undici's timeout error (UND_ERR_HEADERS_TIMEOUT / UND_ERR_BODY_TIMEOUT), or the breaker's EOPENBREAKER.
  */
 export class SubgraphCaller {
   constructor(private readonly opts: SubgraphCallerOptions) {}
@@ -70,10 +70,9 @@ export class SubgraphCaller {
   private async callWithRetries(req: SubgraphRequest): Promise<FetcherResponse> {
     const { retry, budget } = this.opts;
     const deadline = Date.now() + this.opts.timeoutMs;
-    const signal = AbortSignal.timeout(this.opts.timeoutMs);
     budget?.recordRequest();
     for (let attempt = 0; ; attempt += 1) {
-      const outcome = await this.attempt(req, signal);
+      const outcome = await this.attempt(req, deadline - Date.now());
       const delayMs = retry && req.idempotent && attempt < retry.maxRetries ? this.retryDelayMs(outcome, attempt, retry) : undefined;
       if (delayMs === undefined || Date.now() + delayMs >= deadline || !budget?.tryRetry()) return settle(outcome);
       req.log.debug({ subgraph: this.opts.name, attempt: attempt + 1, delayMs, reason: describe(outcome) }, 'subgraph retry');
@@ -81,9 +80,9 @@ export class SubgraphCaller {
     }
   }
 
-  private async attempt(req: SubgraphRequest, signal: AbortSignal): Promise<Outcome> {
+  private async attempt(req: SubgraphRequest, timeoutMs: number): Promise<Outcome> {
     const send = async (): Promise<FetcherResponse> => {
-      const response = await this.opts.fetcher(req.url, { method: 'POST', headers: req.headers, body: req.body, signal });
+      const response = await this.opts.post(req.url, { headers: req.headers, body: req.body, timeoutMs: Math.max(1, timeoutMs) });
       if (response.status >= 500) throw new FailedStatus(response);
       return response;
     };

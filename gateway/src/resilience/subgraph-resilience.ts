@@ -1,4 +1,5 @@
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
+import type { PostToSubgraph } from '../datasource/undici-fetcher';
 import type { Logger } from '../logger';
 import { BreakerRegistry, type BreakerState } from './breakers';
 import { timeoutMsFor, type ResilienceConfig } from './config';
@@ -6,8 +7,7 @@ import { InflightCalls } from './inflight';
 import { RetryBudget } from './retry-budget';
 import { SubgraphCaller } from './subgraph-caller';
 
-type Fetcher = RemoteGraphQLDataSource['fetcher'];
-type FetcherResponse = Awaited<ReturnType<Fetcher>>;
+type FetcherResponse = Awaited<ReturnType<RemoteGraphQLDataSource['fetcher']>>;
 
 /** What /ready reports about circuits: `null` when all are closed. */
 export type CircuitReadiness = null | { problem: string; failsReadiness: boolean };
@@ -34,11 +34,11 @@ export class SubgraphResilience {
     return Math.max(this.defaultTimeoutMs, ...Object.values(this.config.timeoutMsBySubgraph));
   }
 
-  callerFor(name: string, fetcher: Fetcher): SubgraphCaller {
+  callerFor(name: string, post: PostToSubgraph): SubgraphCaller {
     const retry = this.config.retry;
     return new SubgraphCaller({
       name,
-      fetcher,
+      post,
       timeoutMs: timeoutMsFor(this.config, this.defaultTimeoutMs, name),
       retry,
       budget: retry ? this.getOrCreate(this.budgets, name, () => new RetryBudget({ ratio: retry.budgetRatio, minPerWindow: retry.budgetMinPerWindow, windowMs: retry.budgetWindowMs })) : undefined,
