@@ -20,7 +20,7 @@ import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { SUBGRAPH_NAMES } from '../subgraphs/registry';
 import { frontdoorFeatureEnv, frontdoorRequestHeaders } from './features';
-import { ROOT, freePort, peakRssMb, spawnTs, stopAll, waitForGraphQL, type Child } from './processes';
+import { ROOT, cpuTimeMs, freePort, peakRssMb, spawnTs, stopAll, waitForGraphQL, type Child } from './processes';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 8);
@@ -153,19 +153,25 @@ interface Row {
   p50: number;
   p99: number;
   rssMb?: number;
+  /** The gateway process's CPU time per request (median over rounds). */
+  cpuMsPerRequest?: number;
   note?: string;
 }
 
 async function throughputScenario(targets: readonly Target[]): Promise<Row[]> {
   for (const t of targets) await load(t, 2); // warm-up: JIT, plan caches, keep-alive pools
-  const samples = new Map<string, { rps: number[]; p50: number[]; p99: number[]; bad: number }>();
-  for (const t of targets) samples.set(t.label, { rps: [], p50: [], p99: [], bad: 0 });
+  const samples = new Map<string, { rps: number[]; p50: number[]; p99: number[]; cpu: number[]; bad: number }>();
+  for (const t of targets) samples.set(t.label, { rps: [], p50: [], p99: [], cpu: [], bad: 0 });
   for (let round = 0; round < ROUNDS; round += 1) {
     // Rotate the order every round so no target always runs first (or last) on a warming machine.
     const order = targets.map((_, i) => targets[(i + round) % targets.length]!);
     for (const t of order) {
+      const cpuBefore = cpuTimeMs(t.pid);
       const r = await load(t, DURATION_S);
+      const cpuAfter = cpuTimeMs(t.pid);
       const s = samples.get(t.label)!;
+      // CPU per request is what other processes on a busy machine disturb least.
+      if (cpuBefore !== undefined && cpuAfter !== undefined && r.requests.total > 0) s.cpu.push((cpuAfter - cpuBefore) / r.requests.total);
       s.rps.push(r.requests.average);
       s.p50.push(r.latency.p50);
       s.p99.push(r.latency.p99);
@@ -183,6 +189,7 @@ async function throughputScenario(targets: readonly Target[]): Promise<Row[]> {
       p50: median(s.p50),
       p99: median(s.p99),
       ...(rss !== undefined ? { rssMb: rss } : {}),
+      ...(s.cpu.length > 0 ? { cpuMsPerRequest: median(s.cpu) } : {}),
       ...(s.bad > 0 ? { note: `${s.bad} failed` } : {}),
     };
   });
@@ -213,9 +220,9 @@ function printTable(rows: readonly Row[], ratios: { apollo: number; hive: number
     `Frontdoor benchmark: ${cpu[0]?.model.trim() ?? 'unknown CPU'} × ${cpu.length} cores, Node ${process.version}, ${new Date().toISOString()}`,
     `scenario 2: ${CONNECTIONS} connections, ${ROUNDS} alternating rounds × ${DURATION_S} s, medians; user id random in 1..${SEED_USERS}`,
     '',
-    '| Scenario | Target | req/s | p50 ms | p99 ms | peak RSS MB | Note |',
-    '|---|---|---:|---:|---:|---:|---|',
-    ...rows.map((r) => `| ${r.scenario} | ${r.target} | ${fmt(r.rps, 0)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.rssMb ?? ''} | ${r.note ?? ''} |`),
+    '| Scenario | Target | req/s | p50 ms | p99 ms | peak RSS MB | CPU ms/req | Note |',
+    '|---|---|---:|---:|---:|---:|---:|---|',
+    ...rows.map((r) => `| ${r.scenario} | ${r.target} | ${fmt(r.rps, 0)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.rssMb ?? ''} | ${fmt(r.cpuMsPerRequest, 2)} | ${r.note ?? ''} |`),
     '',
     `frontdoor/apollo-gateway throughput ratio: ${ratios.apollo.toFixed(2)}`,
     `frontdoor/hive-gateway throughput ratio: ${ratios.hive.toFixed(2)}`,

@@ -1,3 +1,10 @@
+/**
+ * Where Frontdoor's time goes: the five subgraphs and Frontdoor (every feature on) in their own
+ * processes, Frontdoor under `node --cpu-prof`, 2 s warm-up + PROF_S (10) s of the profile query
+ * at 16 connections, then a clean stop so the profile is written to PROF_DIR (/tmp/fd-prof).
+ * Open the .cpuprofile in Chrome DevTools (Performance tab) or speedscope.
+ *   node --import tsx bench/profile.ts
+ */
 import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -35,4 +42,7 @@ async function main() {
   console.log('req/s', r.requests.average, 'p99', r.latency.p99, 'non2xx', r.non2xx);
   await stopAll([gw, ...children]);
 }
-void main();
+main().catch((err: unknown) => {
+  process.stderr.write(`profile failed: ${String(err)}\n`);
+  process.exitCode = 1;
+});
