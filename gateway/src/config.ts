@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CACHE_ENV, toCacheConfig, type CacheConfig } from './cache/cache-config';
+import { ResilienceEnvSchema, readTimeoutOverrides, toResilienceConfig, type ResilienceConfig } from './resilience/config';
 
 /** The repository root: defaults such as the supergraph path are resolved against it. */
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -115,12 +116,18 @@ const EnvSchema = z.object({
   MAX_BATCH_SIZE: int(1, 1000).default(10),
   /** Hide field suggestions ("Did you mean …") in validation errors. @default true in production, else false */
   HIDE_SCHEMA_SUGGESTIONS: bool.optional(),
+  ...ResilienceEnvSchema.shape,
 });
 
 type Env = z.infer<typeof EnvSchema>;
 
 /** Every fixed variable name the gateway reads (README.md documents each; a test checks). */
-export const ENV_KEYS: readonly string[] = [...Object.keys(EnvSchema.shape), 'CONFIG_FILE', 'SUBGRAPH_URL_<NAME>'];
+export const ENV_KEYS: readonly string[] = [
+  ...Object.keys(EnvSchema.shape),
+  'CONFIG_FILE',
+  'SUBGRAPH_URL_<NAME>',
+  'SUBGRAPH_TIMEOUT_MS_<NAME>',
+];
 
 export interface Config {
   env: Env['NODE_ENV'];
@@ -146,6 +153,8 @@ export interface Config {
   /** Response cache, APQ, trusted documents, query-plan cache. */
   cache: CacheConfig;
   limits: LimitsConfig;
+  /** Per-subgraph timeouts, retries, circuit breakers and in-flight deduplication (resilience/config.ts). */
+  resilience: ResilienceConfig;
 }
 
 /** Everything that protects the subgraphs from abuse (issue #4); see gateway/src/limits/. */
@@ -195,13 +204,14 @@ export function loadConfig(env: RawEnv): Config {
     }
   }
   const urlOverrides = readUrlOverrides(merged, problems);
+  const timeoutOverrides = readTimeoutOverrides(merged, problems);
   if (parsed.success) checkCrossField(parsed.data, problems);
   const cache = parsed.success ? toCacheConfig(parsed.data, problems) : undefined;
   if (problems.length > 0 || !parsed.success || !cache) throw new ConfigError(problems);
-  return deepFreeze(toConfig(parsed.data, urlOverrides, cache));
+  return deepFreeze({ ...toConfig(parsed.data, urlOverrides, cache), resilience: toResilienceConfig(parsed.data, timeoutOverrides) });
 }
 
-function toConfig(e: Env, urlOverrides: Record<string, string>, cache: CacheConfig): Config {
+function toConfig(e: Env, urlOverrides: Record<string, string>, cache: CacheConfig): Omit<Config, 'resilience'> {
   const production = e.NODE_ENV === 'production';
   return {
     env: e.NODE_ENV,
@@ -358,6 +368,7 @@ export function summarizeConfig(c: Config): Record<string, unknown> {
     host: c.http.host,
     supergraph: c.supergraph,
     subgraphTimeoutMs: c.subgraphs.timeoutMs,
+    resilience: c.resilience,
     urlOverrides: Object.keys(c.subgraphs.urlOverrides),
     introspection: c.graphql.introspection,
     sandbox: c.graphql.sandbox,

@@ -105,7 +105,9 @@ export function formatError(opts: FormatErrorOptions) {
     }
     if (opts.exposeDetails) return formatted;
     return withoutUndefined({
-      message: formatted.message,
+      // A subgraph error without a code carries the subgraph's own message (hosts, files, SQL…);
+      // the data source has logged it with the request id.
+      message: code === 'DOWNSTREAM_SERVICE_ERROR' ? ERRORS.DOWNSTREAM_SERVICE_ERROR.message : formatted.message,
       locations: formatted.locations,
       path: formatted.path,
       extensions: publicExtensions(formatted.extensions),

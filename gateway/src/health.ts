@@ -1,9 +1,12 @@
 import type { ServerResponse } from 'node:http';
 
+/** null: healthy; a string: the reason the gateway is not ready; `{ degraded }`: reported, but still ready. */
+export type ReadinessResult = string | null | { degraded: string };
+
 export interface ReadinessCheck {
   name: string;
   /** Resolves to null when healthy, else a short reason (no secrets, no internal URLs). */
-  check(): Promise<string | null> | string | null;
+  check(): Promise<ReadinessResult> | ReadinessResult;
 }
 
 /** GET /health: the process is alive and its event loop answers. Never depends on anything else. */
@@ -16,18 +19,23 @@ export async function sendReady(res: ServerResponse, checks: readonly ReadinessC
   const results = await Promise.all(
     checks.map(async (c) => {
       try {
-        return { name: c.name, problem: await c.check() };
+        return { name: c.name, problem: await c.check() } as { name: string; problem: ReadinessResult };
       } catch (err) {
         return { name: c.name, problem: (err as Error).message };
       }
     }),
   );
-  const failing = results.filter((r) => r.problem !== null);
+  const failing = results.filter((r) => typeof r.problem === 'string');
   const body = {
     status: failing.length === 0 ? 'ready' : 'not ready',
-    checks: Object.fromEntries(results.map((r) => [r.name, r.problem === null ? 'ok' : r.problem])),
+    checks: Object.fromEntries(results.map((r) => [r.name, describeResult(r.problem)])),
   };
   sendJson(res, failing.length === 0 ? 200 : 503, body);
+}
+
+function describeResult(result: ReadinessResult): string {
+  if (result === null) return 'ok';
+  return typeof result === 'string' ? result : `degraded: ${result.degraded}`;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

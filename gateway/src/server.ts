@@ -10,7 +10,7 @@ import { buildContext, type GatewayContext } from './context';
 import { SubgraphDataSource } from './datasource/subgraph-datasource';
 import { createUndiciFetcher } from './datasource/undici-fetcher';
 import { formatError } from './errors';
-import { sendHealth, sendReady, type ReadinessCheck } from './health';
+import { sendHealth, sendReady, type ReadinessCheck, type ReadinessResult } from './health';
 import { graphqlHandler, sendError } from './http/graphql-handler';
 import { clientIp } from './http/client-ip';
 import { withRequestSpan } from './observability/tracing';
@@ -21,6 +21,8 @@ import { Limits } from './limits/limits';
 import { checkGraphQLRequest } from './limits/request-checks';
 import { buildPlugins } from './plugins';
 import { closeRedis, createRedis, pingRedis, waitForRedis, type Redis } from './redis';
+import { SubgraphResilience } from './resilience/subgraph-resilience';
+import type { BreakerState } from './resilience/breakers';
 import { FileSupergraphManager, type ReloadOutcome } from './supergraph/file-supergraph-manager';
 import { disableApolloGatewayTelemetry } from './supergraph/no-phone-home';
 import { RedisSupergraphManager } from './supergraph/redis-supergraph-manager';
@@ -52,6 +54,8 @@ export interface GatewayHandle {
   apollo: ApolloServer<GatewayContext>;
   /** Query-plan cache counters (local hits, shared hits, misses = planner calls). */
   planCacheStats(): Readonly<PlanCacheStats>;
+  /** Circuit state per subgraph (for metrics); subgraphs not called yet are absent. */
+  getBreakerStates(): Record<string, BreakerState>;
 }
 
 type Lifecycle = 'starting' | 'serving' | 'draining' | 'stopped';
@@ -61,13 +65,15 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   const log = deps.log ?? createLogger(config.log);
   let state: Lifecycle = 'starting';
   const redis: Redis | undefined = config.redis ? createRedis(config.redis, log) : undefined;
-  const pool = createUndiciFetcher({ maxConnections: config.subgraphs.maxConnections, timeoutMs: config.subgraphs.timeoutMs });
+  const resilience = new SubgraphResilience(config.resilience, config.subgraphs.timeoutMs, log);
+  const pool = createUndiciFetcher({ maxConnections: config.subgraphs.maxConnections, timeoutMs: resilience.maxTimeoutMs });
   const supergraph = createSupergraphManager(config, redis, log, deps.onSupergraphReload);
   disableApolloGatewayTelemetry();
   const caches = buildCaches(config, redis, log);
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph,
-    queryPlannerConfig: { cache: caches.plans },
+    // The data source needs each fetch's operation type (queries are retried and deduplicated, mutations never).
+    queryPlannerConfig: { cache: caches.plans, exposeDocumentNodeInFetchNode: true },
     logger: apolloLogger(log),
     buildService: ({ name, url }) =>
       new SubgraphDataSource({
@@ -76,6 +82,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
         fetcher: pool.fetcher,
         forwardHeaders: config.subgraphs.forwardHeaders,
         log,
+        caller: resilience.callerFor(name, pool.post),
       }),
   });
 
@@ -120,6 +127,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     { name: 'lifecycle', check: () => (state === 'serving' ? null : state) },
     { name: 'supergraph', check: () => (supergraph.hash ? null : 'not loaded') },
     ...(redis ? [{ name: 'redis', check: () => pingRedis(redis) }] : []),
+    { name: 'circuits', check: () => circuitCheck(resilience) },
   ];
   const handleGraphQL = graphqlHandler({
     apollo,
@@ -164,13 +172,24 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
       await apollo.stop();
       await pool.close();
       await usage?.stop();
+      resilience.shutdown();
       if (redis) await closeRedis(redis);
       state = 'stopped';
       log.info('gateway stopped');
     })();
     return stopping;
   };
-  return { url, port, stop, redis, directives, usage, apollo, planCacheStats: () => caches.plans.stats() };
+  return {
+    url,
+    port,
+    stop,
+    redis,
+    directives,
+    usage,
+    apollo,
+    planCacheStats: () => caches.plans.stats(),
+    getBreakerStates: () => resilience.getBreakerStates(),
+  };
 }
 
 function createSupergraphManager(
@@ -197,6 +216,13 @@ function createUsageRecorder(config: Config, redis: Redis | undefined, log: Logg
   if (!usage) return undefined;
   const sink = usage.sink === 'file' ? new FileUsageSink(usage.path) : redis && new RedisUsageSink(redis);
   return sink ? new UsageRecorder({ sink, flushMs: usage.flushMs, log }) : undefined;
+}
+
+/** Open circuits are reported on /ready; CIRCUIT_BREAKER_OPEN_NOT_READY decides whether they fail it. */
+function circuitCheck(resilience: SubgraphResilience): ReadinessResult {
+  const open = resilience.circuitReadiness();
+  if (!open) return null;
+  return open.failsReadiness ? open.problem : { degraded: open.problem };
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -18,7 +18,7 @@ describe('gateway HTTP front door', () => {
   it('when /ready is asked after start, then every check passes', async () => {
     const res = await fetch(`${base()}/ready`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ready', checks: { lifecycle: 'ok', supergraph: 'ok' } });
+    expect(await res.json()).toEqual({ status: 'ready', checks: { lifecycle: 'ok', supergraph: 'ok', circuits: 'ok' } });
   });
 
   it('when the path is unknown, then 404 NOT_FOUND in the GraphQL error shape', async () => {

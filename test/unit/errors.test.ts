@@ -41,10 +41,16 @@ describe('formatError', () => {
       extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'orders', response: { url: 'http://10.0.0.7/graphql' }, stacktrace: [] },
     };
     expect(format(input, undefined)).toEqual({
-      message: '500: Internal Server Error',
+      // The subgraph's own message is replaced too: it may name hosts, files or SQL.
+      message: 'A service failed to answer part of this response',
       path: ['user', 'orders'],
       extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'orders' },
     });
+  });
+
+  it('when a known code other than DOWNSTREAM_SERVICE_ERROR is formatted, then its message is kept', () => {
+    const input: GraphQLFormattedError = { message: 'first must be positive', extensions: { code: 'BAD_USER_INPUT', serviceName: 'orders' } };
+    expect(format(input, undefined)).toEqual(input);
   });
 
   it('when details are exposed (development only), then the error passes unchanged', () => {

@@ -17,6 +17,8 @@ const UNAVAILABLE_CODES = new Set([
   'EPIPE',
   'UND_ERR_SOCKET',
   'UND_ERR_CLOSED',
+  // opossum, while a subgraph's circuit is open (resilience/breakers.ts): failing fast.
+  'EOPENBREAKER',
 ]);
 
 /**

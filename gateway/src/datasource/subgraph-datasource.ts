@@ -7,7 +7,9 @@ import type { GatewayContext } from '../context';
 import { gatewayError } from '../errors';
 import type { Logger } from '../logger';
 import { injectTraceContext } from '../observability/tracing';
+import type { SubgraphCaller } from '../resilience/subgraph-caller';
 import { classifyFetchFailure } from './fetch-failure';
+import { sendSubgraphOperation } from './send-operation';
 
 export interface SubgraphDataSourceOptions {
   name: string;
@@ -17,6 +19,8 @@ export interface SubgraphDataSourceOptions {
   forwardHeaders: readonly string[];
   /** Used for calls that have no request context (health checks). */
   log: Logger;
+  /** Sends client operations with the subgraph's timeout, retries, circuit breaker and deduplication. */
+  caller: SubgraphCaller;
 }
 
 /**
@@ -28,6 +32,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   readonly name: string;
   private readonly forwardHeaders: readonly string[];
   private readonly log: Logger;
+  private readonly caller: SubgraphCaller;
 
   constructor(opts: SubgraphDataSourceOptions) {
     super({ url: opts.url });
@@ -35,6 +40,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     this.fetcher = opts.fetcher;
     this.forwardHeaders = opts.forwardHeaders;
     this.log = opts.log;
+    this.caller = opts.caller;
   }
 
   override willSendRequest(opts: GraphQLDataSourceProcessOptions<GatewayContext>): void {
@@ -60,7 +66,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const log = options.context.log;
     const startedAtMs = performance.now();
     try {
-      const response = await super.process(options);
+      const response = await sendSubgraphOperation(this, this.caller, options);
       log.debug({ subgraph: this.name, durationMs: elapsed(startedAtMs) }, 'subgraph fetch');
       return response;
     } catch (err) {

@@ -1,0 +1,97 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** What the proxy answers instead of forwarding. */
+export interface ProxyFault {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface FlakyProxy {
+  /** Point the gateway here (SUBGRAPH_URL_<NAME>). */
+  url: string;
+  /** Where forwarded requests go; settable because the stack starts after the proxy. */
+  targetUrl: string;
+  /** `Date.now()` of every request the proxy received, failed or forwarded. */
+  received: number[];
+  /** The next `count` requests get `fault` (default: 503); later ones are forwarded again. */
+  failNext(count: number, fault?: ProxyFault): void;
+  /** Every request gets `fault` until `heal()`. */
+  failAll(fault?: ProxyFault): void;
+  heal(): void;
+  stop(): Promise<void>;
+}
+
+const UNAVAILABLE: ProxyFault = { status: 503, body: 'service unavailable' };
+const HOP_BY_HOP = new Set(['host', 'connection', 'content-length', 'keep-alive', 'transfer-encoding']);
+
+/**
+ * A real HTTP server on port 0 between the gateway and one real subgraph: it fails requests on
+ * demand (a flaky or broken subgraph, as a load balancer in front of a restarting pod would
+ * answer) and forwards the rest unchanged. Not a mock: the gateway's real HTTP client talks to it.
+ */
+export async function startFlakyProxy(targetUrl = 'http://127.0.0.1:9/graphql'): Promise<FlakyProxy> {
+  let failuresLeft = 0;
+  let always = false;
+  let fault: ProxyFault = UNAVAILABLE;
+  const received: number[] = [];
+
+  const server: Server = createServer((req, res) => {
+    received.push(Date.now());
+    void readAll(req).then(async (body) => {
+      if (always || failuresLeft > 0) {
+        if (!always) failuresLeft -= 1;
+        res.writeHead(fault.status, { 'content-type': 'text/plain', ...fault.headers });
+        res.end(fault.body ?? '');
+        return;
+      }
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (typeof value === 'string' && !HOP_BY_HOP.has(name)) headers[name] = value;
+      }
+      try {
+        const upstream = await fetch(proxy.targetUrl, { method: req.method ?? 'POST', headers, body });
+        res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+        res.end(await upstream.text());
+      } catch {
+        res.writeHead(502);
+        res.end();
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const proxy: FlakyProxy = {
+    url: `http://127.0.0.1:${port}/graphql`,
+    targetUrl,
+    received,
+    failNext: (count, f = UNAVAILABLE) => {
+      failuresLeft = count;
+      fault = f;
+    },
+    failAll: (f = UNAVAILABLE) => {
+      always = true;
+      fault = f;
+    },
+    heal: () => {
+      always = false;
+      failuresLeft = 0;
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+  return proxy;
+}
+
+function readAll(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
