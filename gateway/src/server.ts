@@ -15,6 +15,10 @@ import { resolveRequestId } from './http/request-id';
 import { apolloLogger, createLogger, type Logger } from './logger';
 import { DirectiveIndexHolder } from './directives/directive-index-holder';
 import { buildPlugins } from './plugins';
+import { authorizingGateway } from './auth/authorizing-gateway';
+import { handleLogout, LOGOUT_PATH } from './auth/logout';
+import { registerEnforcedSecurityFeatures } from './auth/security-features';
+import { setUpAuthentication } from './auth/setup';
 import { closeRedis, createRedis, pingRedis, type Redis } from './redis';
 import { FileSupergraphManager, type ReloadOutcome } from './supergraph/file-supergraph-manager';
 import { disableApolloGatewayTelemetry } from './supergraph/no-phone-home';
@@ -55,6 +59,8 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     ...(deps.onSupergraphReload ? { onReload: deps.onSupergraphReload } : {}),
   });
   disableApolloGatewayTelemetry();
+  registerEnforcedSecurityFeatures();
+  const auth = setUpAuthentication(config.auth, config.env, redis, log);
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph,
     logger: apolloLogger(log),
@@ -65,6 +71,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
         fetcher: pool.fetcher,
         forwardHeaders: config.subgraphs.forwardHeaders,
         log,
+        identitySecret: config.auth.identitySecret,
       }),
   });
 
@@ -72,7 +79,8 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
 
   const httpServer: Server = createServer();
   const apollo = new ApolloServer<GatewayContext>({
-    gateway,
+    // Filter mode changes the document before planning, which only a wrapped executor can do.
+    gateway: config.auth.authorizationMode === 'filter' ? authorizingGateway(gateway, directives) : gateway,
     introspection: config.graphql.introspection,
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGTERM/SIGINT: Apollo's own handler would stop first and re-raise the signal.
@@ -82,7 +90,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
       exposeDetails: config.graphql.exposeErrorDetails,
       onMasked: (formatted, original) => log.error({ error: formatted, cause: describe(original) }, 'masked error'),
     }),
-    plugins: buildPlugins(config, { httpServer }),
+    plugins: buildPlugins(config, { httpServer, directives }),
   });
   await apollo.start();
 
@@ -102,9 +110,11 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
       if (url.pathname === '/health') return sendHealth(res);
       if (url.pathname === '/ready') return sendReady(res, checks);
       if (url.pathname === '/' && req.method === 'GET') return redirect(res, GRAPHQL_PATH);
+      if (url.pathname === LOGOUT_PATH) return handleLogout(req, res, auth, log.child({ requestId }));
       if (url.pathname !== GRAPHQL_PATH) return sendError(res, 'NOT_FOUND');
       const context = buildContext({ requestId, log, startedAtMs, clientIp: clientIp(req, config.http.trustProxy) });
-      await handleGraphQL(req, res, url, context);
+      // Authentication runs inside Apollo's context function, so its 401 reaches the client intact.
+      await handleGraphQL(req, res, url, async () => ({ ...context, principal: await auth.authenticate(req.headers.authorization, context.log) }));
     };
     route().catch((err: unknown) => {
       log.error({ requestId, err }, 'request failed outside GraphQL');

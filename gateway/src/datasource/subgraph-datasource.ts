@@ -3,10 +3,14 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 // The enum is declared in the typings but not re-exported from the package root at runtime.
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
 import type { GraphQLError } from 'graphql';
+import { IDENTITY_HEADER, signIdentityHeader } from '../auth/identity-header';
 import type { GatewayContext } from '../context';
-import { gatewayError } from '../errors';
+import { fieldError, gatewayError } from '../errors';
 import type { Logger } from '../logger';
 import { classifyFetchFailure } from './fetch-failure';
+
+/** Headers a subgraph could take as identity; only the gateway's own signed header may carry one. */
+const IDENTITY_LIKE_HEADER = /^(x-user-|x-frontdoor-|x-gateway-|authorization$|cookie$)/;
 
 export interface SubgraphDataSourceOptions {
   name: string;
@@ -16,6 +20,8 @@ export interface SubgraphDataSourceOptions {
   forwardHeaders: readonly string[];
   /** Used for calls that have no request context (health checks). */
   log: Logger;
+  /** HMAC secret of the signed identity header (SUBGRAPH_IDENTITY_SECRET). */
+  identitySecret: string;
 }
 
 /**
@@ -27,6 +33,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   readonly name: string;
   private readonly forwardHeaders: readonly string[];
   private readonly log: Logger;
+  private readonly identitySecret: string;
 
   constructor(opts: SubgraphDataSourceOptions) {
     super({ url: opts.url });
@@ -34,6 +41,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     this.fetcher = opts.fetcher;
     this.forwardHeaders = opts.forwardHeaders;
     this.log = opts.log;
+    this.identitySecret = opts.identitySecret;
   }
 
   override willSendRequest(opts: GraphQLDataSourceProcessOptions<GatewayContext>): void {
@@ -47,7 +55,11 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
         if (typeof value === 'string') headers.set(name, value);
       }
     }
+    // Nothing a subgraph trusts may come from the client: drop any identity-looking header, then
+    // send the gateway-verified caller, signed (DESIGN.md decision 8).
+    for (const [name] of [...headers]) if (IDENTITY_LIKE_HEADER.test(name)) headers.delete(name);
     headers.set('x-request-id', opts.context.requestId);
+    headers.set(IDENTITY_HEADER, signIdentityHeader(opts.context.principal, opts.context.requestId, this.identitySecret));
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): ReturnType<RemoteGraphQLDataSource['process']> {
@@ -74,7 +86,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       case 'unavailable':
         return gatewayError('SUBGRAPH_UNAVAILABLE', { serviceName: this.name });
       case 'rejected':
-        return gatewayError(failure.code, { serviceName: this.name });
+        // A subgraph's 401/403 is one part of the response failing, not the whole operation.
+        return fieldError(failure.code, { serviceName: this.name });
       case 'unknown':
         return gatewayError('DOWNSTREAM_SERVICE_ERROR', { serviceName: this.name });
     }

@@ -14,12 +14,13 @@ export interface GraphQLHandlerOptions {
  * of Express) so the body limit, malformed-JSON answers and the hot path stay in our hands.
  */
 export function graphqlHandler(opts: GraphQLHandlerOptions) {
-  return async (req: IncomingMessage, res: ServerResponse, url: URL, context: GatewayContext): Promise<void> => {
+  /** `context` may reject the request (e.g. authentication): a thrown gatewayError reaches the client with its status. */
+  return async (req: IncomingMessage, res: ServerResponse, url: URL, context: () => Promise<GatewayContext>): Promise<void> => {
     const body = await parseBody(req, opts.maxBodyBytes);
     if (!body.ok) return sendError(res, body.code, body.extensions);
     const response = await opts.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers: toHeaderMap(req), search: url.search, body: body.value },
-      context: async () => context,
+      context,
     });
     await writeResponse(res, response);
   };

@@ -7,10 +7,13 @@ import {
 import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginSchemaReportingDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import type { Config } from '../config';
 import type { GatewayContext } from '../context';
+import type { DirectiveIndexHolder } from '../directives/directive-index-holder';
+import { authorizationRejectPlugin } from './authorization-reject';
 import { requestLogPlugin } from './request-log';
 
 export interface PluginDeps {
   httpServer: Server;
+  directives: DirectiveIndexHolder;
 }
 
 /** The ordered plugin list: the only place plugin order is decided. */
@@ -23,6 +26,8 @@ export function buildPlugins(config: Config, deps: PluginDeps): ApolloServerPlug
     config.graphql.sandbox
       ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
       : ApolloServerPluginLandingPageDisabled(),
+    // Authorization before any limit: a refused operation costs nothing further.
+    config.auth.authorizationMode === 'reject' && authorizationRejectPlugin({ directives: deps.directives }),
     requestLogPlugin(),
   ];
   return plugins.filter((p): p is ApolloServerPlugin<GatewayContext> => p !== false);
