@@ -82,7 +82,7 @@ describe('reviews subgraph', () => {
   ])('when %s, then addReview fails with BAD_USER_INPUT', async (_situation, input) => {
     // Act
     // Anonymous only for the last row, whose point is that there is no caller.
-    const { data, errors } = await graphql(handle.url, ADD_REVIEW, { variables: { input }, identity: input.userId ? 'admin' : 'anonymous' });
+    const { data, errors } = await graphql(handle.url, ADD_REVIEW, { variables: { input }, identity: 'userId' in input ? 'admin' : 'anonymous' });
 
     // Assert
     expect(data).toBeNull();
