@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { SignJWT } from 'jose';
+import pino from 'pino';
 import { startStack, testRedisUrl, uniqueKeyPrefix, type Stack } from '../helpers/stack';
 import { bearer, defaultClaims, makeKey, signHs256, signWithKey, unsignedToken } from '../helpers/tokens';
 
@@ -129,5 +130,25 @@ describe('bearer tokens (HS256)', () => {
       return (JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8')) as { sub: string | null }).sub;
     });
     expect(subjects).toEqual([null, '3']);
+  });
+});
+
+describe('start-up warnings', () => {
+  it('when NODE_ENV=production runs on the public development JWT secret, then a warning naming AUTH_JWT_SECRET is logged', async () => {
+    const lines: string[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => lines.push(line) });
+    const stack = await startStack({
+      subgraphs: ['users'],
+      env: { NODE_ENV: 'production', SUBGRAPH_IDENTITY_SECRET: 'production-test-identity-secret-0123456789' },
+      gatewayDeps: { log },
+    });
+    try {
+      const warning = lines.map((l) => JSON.parse(l) as { level: number; variable?: string; msg: string }).find((l) => l.variable === 'AUTH_JWT_SECRET');
+      expect(warning?.level).toBe(40);
+      // The identity secret is shared: the production stack still answers signed-in requests.
+      expect((await stack.query(ME, {}, await bearer('4'))).body.data).toEqual({ me: { id: '4' } });
+    } finally {
+      await stack.stop();
+    }
   });
 });
