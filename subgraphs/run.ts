@@ -17,6 +17,7 @@ export async function runSubgraph(name: SubgraphName, env: Env): Promise<void> {
       host: config.host,
       latencyMs: config.latencyMs,
       logLevel: config.logLevel,
+      identitySecret: config.identitySecret,
     });
     const shutdown = (signal: NodeJS.Signals): void => {
       log.info({ signal }, 'shutting down');

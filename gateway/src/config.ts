@@ -6,11 +6,24 @@ import { z } from 'zod';
 import { CACHE_ENV, toCacheConfig, type CacheConfig } from './cache/cache-config';
 import { ResilienceEnvSchema, readTimeoutOverrides, toResilienceConfig, type ResilienceConfig } from './resilience/config';
 
+/**
+ * Development secrets: public on purpose (README, `npm run token`), so `npm start` works with no
+ * setup. The gateway warns loudly when DEV_JWT_SECRET is used with NODE_ENV=production and refuses
+ * DEV_IDENTITY_SECRET there. subgraphs/shared/identity.ts holds the same identity default (a unit
+ * test keeps the two equal).
+ */
+export const DEV_JWT_SECRET = 'frontdoor-development-jwt-secret-not-for-production';
+export const DEV_IDENTITY_SECRET = 'frontdoor-development-identity-secret-not-for-production';
+const SYMMETRIC_ALGORITHMS: readonly string[] = ['HS256', 'HS384', 'HS512'];
+const ASYMMETRIC_ALGORITHMS: readonly string[] = ['RS256', 'ES256', 'EdDSA'];
+const ALL_ASYMMETRIC: readonly string[] = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+
 /** The repository root: defaults such as the supergraph path are resolved against it. */
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const csvList = z.string().transform((v) => v.split(',').map((h) => h.trim()).filter(Boolean));
 const headerList = z
   .string()
   .transform((v) => v.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean));
@@ -117,6 +130,34 @@ const EnvSchema = z.object({
   /** Hide field suggestions ("Did you mean …") in validation errors. @default true in production, else false */
   HIDE_SCHEMA_SUGGESTIONS: bool.optional(),
   ...ResilienceEnvSchema.shape,
+
+  // Authentication, revocation, authorization and identity forwarding (issue 3).
+  /** HS256 shared secret for bearer tokens (at least 32 characters); ignored when AUTH_JWKS_URL is set. @default DEV_JWT_SECRET (warns loudly in production) */
+  AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET),
+  /** JWKS endpoint for asymmetric tokens (RS256/ES256/EdDSA); when set, the shared secret is not used. @default unset */
+  AUTH_JWKS_URL: z.string().url().regex(/^https?:\/\//, 'must be an http(s) URL').optional(),
+  /** Accepted `alg` values (comma-separated). `none` is never accepted. @default HS256 (secret) or RS256,ES256,EdDSA (JWKS) */
+  AUTH_ALGORITHMS: csvList.optional(),
+  /** Required `iss` claim. @default frontdoor-dev */
+  AUTH_ISSUER: z.string().min(1).default('frontdoor-dev'),
+  /** Required `aud` claim (the token's audience must include it). @default frontdoor */
+  AUTH_AUDIENCE: z.string().min(1).default('frontdoor'),
+  /** Clock skew allowed on exp/nbf/iat, in seconds. @default 30 */
+  AUTH_CLOCK_TOLERANCE_S: int(0, 300).default(30),
+  /** Largest accepted bearer token, in bytes; larger → 401 before any parsing. @default 8192 */
+  AUTH_MAX_TOKEN_BYTES: int(64, 65_536).default(8192),
+  /** How long fetched JWKS keys are trusted before a refetch, in milliseconds. @default 600000 (10 min) */
+  AUTH_JWKS_CACHE_MS: int(1000, 86_400_000).default(600_000),
+  /** Least time between two JWKS fetches caused by unknown `kid`s, in milliseconds (bounds key-rotation refetches). @default 30000 */
+  AUTH_JWKS_COOLDOWN_MS: int(0, 3_600_000).default(30_000),
+  /** Longest wait for the JWKS endpoint, in milliseconds. @default 5000 */
+  AUTH_JWKS_TIMEOUT_MS: int(100, 60_000).default(5000),
+  /** When the revocation store (Redis) fails: true accepts the token (warn logged), false answers 401. @default false */
+  AUTH_REVOCATION_FAIL_OPEN: bool.default(false),
+  /** `@authenticated` / `@requiresScopes` enforcement: `filter` removes unauthorized fields (null + UNAUTHORIZED_FIELD_OR_TYPE), `reject` refuses the operation (401/403). @default filter */
+  AUTHZ_MODE: z.enum(['filter', 'reject']).default('filter'),
+  /** HMAC secret shared with the subgraphs for the signed identity header (at least 32 characters). @default DEV_IDENTITY_SECRET (refused in production) */
+  SUBGRAPH_IDENTITY_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_IDENTITY_SECRET),
 });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -155,6 +196,7 @@ export interface Config {
   limits: LimitsConfig;
   /** Per-subgraph timeouts, retries, circuit breakers and in-flight deduplication (resilience/config.ts). */
   resilience: ResilienceConfig;
+  auth: AuthConfig;
 }
 
 /** Everything that protects the subgraphs from abuse (issue #4); see gateway/src/limits/. */
@@ -169,6 +211,22 @@ export interface LimitsConfig {
   /** `false`: a JSON array body is refused. */
   batching: false | { maxBatchSize: number };
   hideSchemaSuggestions: boolean;
+}
+
+export interface AuthConfig {
+  /** Where verification keys come from: the shared secret (HS*) or a JWKS URL (asymmetric). */
+  keys:
+    | { kind: 'secret'; secret: string; isDevSecret: boolean }
+    | { kind: 'jwks'; url: string; cacheMaxAgeMs: number; cooldownMs: number; timeoutMs: number };
+  algorithms: readonly string[];
+  issuer: string;
+  audience: string;
+  clockToleranceS: number;
+  maxTokenBytes: number;
+  revocationFailOpen: boolean;
+  authorizationMode: 'filter' | 'reject';
+  /** HMAC key of the identity header sent to subgraphs. Never logged. */
+  identitySecret: string;
 }
 
 export interface RedisConfig {
@@ -253,6 +311,19 @@ function toConfig(e: Env, urlOverrides: Record<string, string>, cache: CacheConf
       : false,
     cache,
     limits: toLimitsConfig(e, production),
+    auth: {
+      keys: e.AUTH_JWKS_URL
+        ? { kind: 'jwks', url: e.AUTH_JWKS_URL, cacheMaxAgeMs: e.AUTH_JWKS_CACHE_MS, cooldownMs: e.AUTH_JWKS_COOLDOWN_MS, timeoutMs: e.AUTH_JWKS_TIMEOUT_MS }
+        : { kind: 'secret', secret: e.AUTH_JWT_SECRET, isDevSecret: e.AUTH_JWT_SECRET === DEV_JWT_SECRET },
+      algorithms: e.AUTH_ALGORITHMS ?? (e.AUTH_JWKS_URL ? [...ASYMMETRIC_ALGORITHMS] : ['HS256']),
+      issuer: e.AUTH_ISSUER,
+      audience: e.AUTH_AUDIENCE,
+      clockToleranceS: e.AUTH_CLOCK_TOLERANCE_S,
+      maxTokenBytes: e.AUTH_MAX_TOKEN_BYTES,
+      revocationFailOpen: e.AUTH_REVOCATION_FAIL_OPEN,
+      authorizationMode: e.AUTHZ_MODE,
+      identitySecret: e.SUBGRAPH_IDENTITY_SECRET,
+    },
   };
 }
 
@@ -297,6 +368,21 @@ function checkCrossField(e: Env, problems: string[]): void {
   }
   if (e.NODE_ENV === 'production' && e.LOG_PRETTY) {
     problems.push('LOG_PRETTY: pretty logs are for development; production logs are JSON');
+  }
+  checkAuth(e, problems);
+}
+
+/** Symmetric algorithms go with the shared secret only, asymmetric ones with JWKS only: no key confusion. */
+function checkAuth(e: Env, problems: string[]): void {
+  const algorithms = e.AUTH_ALGORITHMS ?? [];
+  const allowed = e.AUTH_JWKS_URL ? ALL_ASYMMETRIC : SYMMETRIC_ALGORITHMS;
+  const wrong = algorithms.filter((a) => !allowed.includes(a));
+  if (wrong.length > 0) {
+    problems.push(`AUTH_ALGORITHMS: ${wrong.join(', ')} not allowed with ${e.AUTH_JWKS_URL ? 'AUTH_JWKS_URL' : 'AUTH_JWT_SECRET'} (allowed: ${allowed.join(', ')})`);
+  }
+  if (e.AUTH_ALGORITHMS && algorithms.length === 0) problems.push('AUTH_ALGORITHMS: must name at least one algorithm');
+  if (e.NODE_ENV === 'production' && e.SUBGRAPH_IDENTITY_SECRET === DEV_IDENTITY_SECRET) {
+    problems.push('SUBGRAPH_IDENTITY_SECRET: must be set in production (the development default is public, so anyone could forge identities)');
   }
 }
 
@@ -381,6 +467,14 @@ export function summarizeConfig(c: Config): Record<string, unknown> {
       plan: c.cache.plan,
     },
     limits: c.limits,
+    // Never the secrets themselves.
+    auth: {
+      keys: c.auth.keys.kind === 'jwks' ? `jwks ${redactUrl(c.auth.keys.url)}` : c.auth.keys.isDevSecret ? 'dev secret' : 'secret',
+      algorithms: c.auth.algorithms,
+      issuer: c.auth.issuer,
+      audience: c.auth.audience,
+      authorizationMode: c.auth.authorizationMode,
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type ASTNode, type GraphQLFormattedError } from 'graphql';
 
 /**
  * THE table of error codes a client can see. A code exists only if it has a row here and in
@@ -27,8 +27,10 @@ export const ERRORS = {
   RATE_LIMITED: { http: 429, message: 'Too many requests', source: 'context (`RATE_LIMIT_PER_MINUTE`), limits plugin (a field\'s `@rateLimit`)' },
   THROTTLED: { http: 429, message: 'The cost budget is used up; retry later', source: 'limits plugin: per-caller cost budget (`COST_BUDGET_*`)' },
   RATE_LIMITER_UNAVAILABLE: { http: 503, message: 'Rate limiting is unavailable', source: 'limits: Redis unreachable with `RATE_LIMIT_FAILURE_MODE=fail-closed`' },
-  FORBIDDEN: { message: 'Forbidden', source: 'subgraphs (200 partial)' },
-  UNAUTHENTICATED: { message: 'Unauthenticated', source: 'subgraphs (200 partial)' },
+  METHOD_NOT_ALLOWED: { http: 405, message: 'Method not allowed', source: 'HTTP layer (`/auth/logout` accepts POST only; `allow` header)' },
+  UNAUTHENTICATED: { http: 401, message: 'Unauthenticated', source: 'authentication: bad, expired, revoked or wrong-audience token (`www-authenticate` header; same message for every cause); authorization `reject` mode, anonymous caller (+ `unauthorizedPaths`); subgraphs (then 200 partial)' },
+  FORBIDDEN: { http: 403, message: 'Forbidden', source: 'authorization `reject` mode, signed-in caller lacking a scope (+ `unauthorizedPaths`); subgraphs: ownership checks (then 200 partial)' },
+  UNAUTHORIZED_FIELD_OR_TYPE: { message: 'Unauthorized field or type', source: 'authorization `filter` mode: one per removed field, at its path, whose value is null (200 partial)' },
   SUBGRAPH_UNAVAILABLE: { message: 'A service needed for part of this response is unavailable', source: 'data source: refused connection or 5xx (200 partial)' },
   SUBGRAPH_TIMEOUT: { message: 'A service needed for part of this response timed out', source: 'data source: `SUBGRAPH_TIMEOUT_MS` (200 partial)' },
   DOWNSTREAM_SERVICE_ERROR: { message: 'A service failed to answer part of this response', source: '@apollo/gateway: subgraph error without a code (200 partial)' },
@@ -55,6 +57,19 @@ export function gatewayError(
   const status = httpStatus(code);
   const http = status === undefined ? undefined : { status, headers: toHeaderMap(headers) };
   return new GraphQLError(message, { extensions: { code, ...extensions, ...(http ? { http } : {}) } });
+}
+
+/**
+ * The partial-result form of a code: never an HTTP status, whatever the table says. For codes that
+ * mean "refuse the operation" at the gateway but "one field failed" when a subgraph raises them
+ * (UNAUTHENTICATED, FORBIDDEN): a status here would turn a partial response into a 401/403.
+ */
+export function fieldError(
+  code: ErrorCode,
+  extensions: Record<string, unknown> = {},
+  at: { path?: ReadonlyArray<string | number>; nodes?: ASTNode | readonly ASTNode[] } = {},
+): GraphQLError {
+  return new GraphQLError(ERRORS[code].message, { ...at, extensions: { code, ...extensions } });
 }
 
 /** The HTTP status an error of this code refuses the whole operation with; undefined for partial-result errors. */

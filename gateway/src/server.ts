@@ -23,6 +23,10 @@ import { buildPlugins } from './plugins';
 import { closeRedis, createRedis, pingRedis, waitForRedis, type Redis } from './redis';
 import { SubgraphResilience } from './resilience/subgraph-resilience';
 import type { BreakerState } from './resilience/breakers';
+import { authorizingGateway } from './auth/authorizing-gateway';
+import { handleLogout, LOGOUT_PATH } from './auth/logout';
+import { registerEnforcedSecurityFeatures } from './auth/security-features';
+import { setUpAuthentication } from './auth/setup';
 import { FileSupergraphManager, type ReloadOutcome } from './supergraph/file-supergraph-manager';
 import { disableApolloGatewayTelemetry } from './supergraph/no-phone-home';
 import { RedisSupergraphManager } from './supergraph/redis-supergraph-manager';
@@ -70,6 +74,8 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   const supergraph = createSupergraphManager(config, redis, log, deps.onSupergraphReload);
   disableApolloGatewayTelemetry();
   const caches = buildCaches(config, redis, log);
+  registerEnforcedSecurityFeatures();
+  const auth = setUpAuthentication(config.auth, config.env, redis, log);
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph,
     // The data source needs each fetch's operation type (queries are retried and deduplicated, mutations never).
@@ -83,6 +89,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
         forwardHeaders: config.subgraphs.forwardHeaders,
         log,
         caller: resilience.callerFor(name, pool.post),
+        identitySecret: config.auth.identitySecret,
       }),
   });
 
@@ -95,7 +102,8 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
 
   const httpServer: Server = createServer();
   const apollo = new ApolloServer<GatewayContext>({
-    gateway,
+    // Filter mode changes the document before planning, which only a wrapped executor can do.
+    gateway: config.auth.authorizationMode === 'filter' ? authorizingGateway(gateway, directives) : gateway,
     introspection: config.graphql.introspection,
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGTERM/SIGINT: Apollo's own handler would stop first and re-raise the signal.
@@ -145,9 +153,12 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
       if (url.pathname === '/health') return sendHealth(res);
       if (url.pathname === '/ready') return sendReady(res, checks);
       if (url.pathname === '/' && req.method === 'GET') return redirect(res, GRAPHQL_PATH);
+      if (url.pathname === LOGOUT_PATH) return handleLogout(req, res, auth, log.child({ requestId }));
       if (url.pathname !== GRAPHQL_PATH) return sendError(res, 'NOT_FOUND');
       const context = buildContext({ requestId, log, startedAtMs, clientIp: clientIp(req, config.http.trustProxy) });
-      await withRequestSpan(req.headers, `${req.method ?? 'GET'} ${GRAPHQL_PATH}`, () => handleGraphQL(req, res, url, context));
+      // Authentication runs inside Apollo's context function, so its 401 reaches the client intact.
+      const authenticated = async () => ({ ...context, principal: await auth.authenticate(req.headers.authorization, context.log) });
+      await withRequestSpan(req.headers, `${req.method ?? 'GET'} ${GRAPHQL_PATH}`, () => handleGraphQL(req, res, url, authenticated));
     };
     route().catch((err: unknown) => {
       log.error({ requestId, err }, 'request failed outside GraphQL');

@@ -14,7 +14,8 @@ export interface SchemaChange {
 
 /** The client-facing API schema of a supergraph (no join/link plumbing, no @inaccessible). */
 export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
-  return Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
+  // No feature check: this only reads the API schema, whatever features the gateway enforces.
+  return Supergraph.build(supergraphSdl, { supportedFeatures: null }).apiSchema().toGraphQLJSSchema();
 }
 
 /**

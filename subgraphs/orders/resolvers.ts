@@ -1,4 +1,4 @@
-import { actingUserId, pageSize } from '../shared/args';
+import { actingUserId, assertMayAccessUser, pageSize } from '../shared/args';
 import { findProduct, type Product } from '../shared/catalog';
 import type { SubgraphContext } from '../shared/context';
 import type { SubgraphResolvers } from '../shared/definition';
@@ -24,7 +24,7 @@ interface PlaceOrderInput {
 export function createOrdersResolvers(store: OrdersStore): SubgraphResolvers<OrdersLoaders> {
   return {
     Query: {
-      order: (_: unknown, args: { id: string }, ctx: Context) => ctx.loaders.orderById.load(args.id),
+      order: async (_: unknown, args: { id: string }, ctx: Context) => ownOrder(await ctx.loaders.orderById.load(args.id), ctx),
     },
     Mutation: {
       placeOrder: async (_: unknown, { input }: { input: PlaceOrderInput }, ctx: Context) => {
@@ -36,13 +36,22 @@ export function createOrdersResolvers(store: OrdersStore): SubgraphResolvers<Ord
       },
     },
     User: {
-      orders: (user: { id: string }, args: { first?: number | null }, ctx: Context) =>
-        ctx.loaders.ordersByUser.load({ userId: user.id, first: pageSize(args.first) }),
+      orders: (user: { id: string }, args: { first?: number | null }, ctx: Context) => {
+        assertMayAccessUser(ctx.principal, user.id);
+        return ctx.loaders.ordersByUser.load({ userId: user.id, first: pageSize(args.first) });
+      },
     },
     Order: {
-      __resolveReference: (ref: { id: string }, ctx: Context) => ctx.loaders.orderById.load(ref.id),
+      __resolveReference: async (ref: { id: string }, ctx: Context) => ownOrder(await ctx.loaders.orderById.load(ref.id), ctx),
     },
   };
+}
+
+/** An order is visible to its buyer and to admins; an unknown order stays null. */
+function ownOrder(order: OrderRecord | null | undefined, ctx: Context): OrderRecord | null {
+  if (!order) return null;
+  assertMayAccessUser(ctx.principal, order.userId);
+  return order;
 }
 
 /** Validates the lines and looks their products up; the first problem → BAD_USER_INPUT. */

@@ -1,4 +1,4 @@
-import { pageSize } from '../shared/args';
+import { assertMayAccessUser, pageSize } from '../shared/args';
 import type { SubgraphContext } from '../shared/context';
 import type { SubgraphResolvers } from '../shared/definition';
 import { createByKeyLoader, createByUserLoader, createUserListLoader } from '../shared/loaders';
@@ -19,15 +19,27 @@ type Context = SubgraphContext<PaymentsLoaders>;
 export function createPaymentsResolvers(): SubgraphResolvers<PaymentsLoaders> {
   return {
     User: {
-      payments: (user: { id: string }, args: { first?: number | null }, ctx: Context) =>
-        ctx.loaders.paymentsByUser.load({ userId: user.id, first: pageSize(args.first) }),
-      paymentMethods: (user: { id: string }, _: unknown, ctx: Context) => ctx.loaders.methodsByUser.load(user.id),
+      payments: (user: { id: string }, args: { first?: number | null }, ctx: Context) => {
+        assertMayAccessUser(ctx.principal, user.id);
+        return ctx.loaders.paymentsByUser.load({ userId: user.id, first: pageSize(args.first) });
+      },
+      paymentMethods: (user: { id: string }, _: unknown, ctx: Context) => {
+        assertMayAccessUser(ctx.principal, user.id);
+        return ctx.loaders.methodsByUser.load(user.id);
+      },
     },
     Order: {
-      payment: (order: { id: string }, _: unknown, ctx: Context) => ctx.loaders.paymentByOrderId.load(order.id),
+      payment: async (order: { id: string }, _: unknown, ctx: Context) => ownPayment(await ctx.loaders.paymentByOrderId.load(order.id), ctx),
     },
     Payment: {
-      __resolveReference: (ref: { id: string }, ctx: Context) => ctx.loaders.paymentById.load(ref.id),
+      __resolveReference: async (ref: { id: string }, ctx: Context) => ownPayment(await ctx.loaders.paymentById.load(ref.id), ctx),
     },
   };
+}
+
+/** A payment is visible to its payer and to admins; a missing one stays null. */
+function ownPayment(payment: PaymentRecord | null | undefined, ctx: Context): PaymentRecord | null {
+  if (!payment) return null;
+  assertMayAccessUser(ctx.principal, payment.userId);
+  return payment;
 }

@@ -1,5 +1,5 @@
 /** Argument rules shared by every subgraph: page sizes and "which user does this mutation act for". */
-import type { Principal } from './context';
+import { mayAccessUser, type Principal } from './context';
 import { subgraphError } from './errors';
 
 /** Upper bound for every `first` argument; larger values are capped, not rejected. */
@@ -16,13 +16,18 @@ export function pageSize(first: number | null | undefined, fallback = 10): numbe
 
 /**
  * The user a mutation acts for: the explicit `userId` argument when given, else the caller.
- * Neither → BAD_USER_INPUT. No ownership check yet: the auth work adds one (explicit userId must be the
- * caller unless the caller has an admin scope).
+ * Neither → BAD_USER_INPUT. Acting for someone else needs the `admin` scope, else FORBIDDEN.
  */
 export function actingUserId(explicit: string | null | undefined, principal: Principal): string {
   const userId = explicit ?? principal.id;
   if (!userId) {
     throw subgraphError('BAD_USER_INPUT', '`userId` is required when the caller is anonymous', { field: 'userId' });
   }
+  assertMayAccessUser(principal, userId);
   return userId;
+}
+
+/** FORBIDDEN unless `userId`'s data is the caller's own or the caller is an admin. */
+export function assertMayAccessUser(principal: Principal, userId: string): void {
+  if (!mayAccessUser(principal, userId)) throw subgraphError('FORBIDDEN', 'This belongs to another user');
 }

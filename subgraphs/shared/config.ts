@@ -1,8 +1,9 @@
 /**
  * Environment for a standalone subgraph process (`subgraphs/<name>/main.ts`). Plain parsing, no schema
- * library: five variables do not need one. Unset or empty → default; set but invalid → collected, and
+ * library: six variables do not need one. Unset or empty → default; set but invalid → collected, and
  * one ConfigError lists every bad variable.
  */
+import { DEV_IDENTITY_SECRET } from './identity';
 import { DEFAULT_SEED_USERS } from './seed';
 
 export interface SubgraphConfig {
@@ -16,6 +17,8 @@ export interface SubgraphConfig {
   readonly logLevel: string;
   /** SEED_USERS: number of seeded users ("1".."N"). @default 1000 */
   readonly seedUsers: number;
+  /** SUBGRAPH_IDENTITY_SECRET: HMAC secret shared with the gateway (≥ 32 characters). @default DEV_IDENTITY_SECRET (refused when NODE_ENV=production) */
+  readonly identitySecret: string;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -46,7 +49,11 @@ export function loadSubgraphConfig(env: Env, defaults: { port: number }): Subgra
     latencyMs: read('SUBGRAPH_LATENCY_MS', 0, integerIn(0, 60_000), 'an integer 0–60000 (ms)'),
     logLevel: read('LOG_LEVEL', 'info', (raw) => (LOG_LEVELS.includes(raw) ? raw : undefined), LOG_LEVELS.join('|')),
     seedUsers: read('SEED_USERS', DEFAULT_SEED_USERS, integerIn(1, 1_000_000), 'an integer 1–1000000'),
+    identitySecret: read('SUBGRAPH_IDENTITY_SECRET', DEV_IDENTITY_SECRET, (raw) => (raw.length >= 32 ? raw : undefined), 'at least 32 characters'),
   };
+  if (env['NODE_ENV'] === 'production' && config.identitySecret === DEV_IDENTITY_SECRET) {
+    issues.push('SUBGRAPH_IDENTITY_SECRET: must be set in production (the development default is public)');
+  }
   if (issues.length > 0) throw new ConfigError(issues);
   return Object.freeze(config);
 }

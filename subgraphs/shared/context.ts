@@ -3,6 +3,7 @@
  * logger carrying it, and the subgraph's per-request DataLoaders.
  */
 import { randomUUID } from 'node:crypto';
+import { IDENTITY_HEADER, verifyIdentity } from './identity';
 import type { Logger } from './logger';
 
 /** The caller as the subgraph sees it. `id: null` means anonymous. */
@@ -23,19 +24,29 @@ export interface SubgraphContext<TLoaders = unknown> {
   loaders: TLoaders;
 }
 
-const USER_ID_HEADER = 'x-user-id';
 const REQUEST_ID_HEADER = 'x-request-id';
 const VALID_REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /**
- * THE one place a subgraph learns who is calling. For now it trusts a plain `x-user-id` header; the auth
- * work replaces this body with verification of the gateway's signed identity header (DESIGN.md decision 8)
- * and nothing else in the subgraphs has to change.
+ * THE one place a subgraph learns who is calling: the gateway's signed identity header
+ * (./identity.ts), checked against `secret` and this call's request id. Anything unsigned, forged,
+ * expired or replayed from another request is anonymous (and logged), so a client that reaches a
+ * subgraph directly, or sends `x-user-id`, is nobody.
  */
-export function readPrincipal(headers: RequestHeaders): Principal {
-  const id = headers[USER_ID_HEADER]?.trim();
-  return { id: id || null, scopes: [] };
+export function readPrincipal(headers: RequestHeaders, secret: string, log?: Logger): Principal {
+  const result = verifyIdentity(headers[IDENTITY_HEADER], headers[REQUEST_ID_HEADER], secret);
+  if (result.ok) return result.identity;
+  if (result.reason !== 'missing') log?.warn({ reason: result.reason }, 'identity header refused; caller treated as anonymous');
+  return { id: null, scopes: [] };
 }
+
+/** True when the caller may act on `userId`'s data: it is theirs, or they hold the `admin` scope. */
+export function mayAccessUser(principal: Principal, userId: string): boolean {
+  return principal.id === userId || principal.scopes.includes(ADMIN_SCOPE);
+}
+
+/** The scope that sees and changes anyone's data (README.md, Scopes). */
+export const ADMIN_SCOPE = 'admin';
 
 /** The forwarded `x-request-id` when it looks sane, else a fresh UUID. */
 export function readRequestId(headers: RequestHeaders): string {
@@ -47,12 +58,14 @@ export function buildContext<TLoaders>(
   headers: RequestHeaders,
   log: Logger,
   createLoaders: () => TLoaders,
+  identitySecret: string,
 ): SubgraphContext<TLoaders> {
   const requestId = readRequestId(headers);
+  const child = log.child({ requestId });
   return {
     requestId,
-    principal: readPrincipal(headers),
-    log: log.child({ requestId }),
+    principal: readPrincipal(headers, identitySecret, child),
+    log: child,
     loaders: createLoaders(),
   };
 }

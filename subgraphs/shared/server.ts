@@ -8,6 +8,7 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { buildContext, type RequestHeaders, type SubgraphContext } from './context';
 import type { SubgraphDefinition, SubgraphName } from './definition';
+import { DEV_IDENTITY_SECRET } from './identity';
 import { createLogger } from './logger';
 import { latencyPlugin, requestLogPlugin, requestRecorderPlugin } from './plugins';
 
@@ -35,6 +36,8 @@ export interface StartSubgraphOptions {
   recordRequests?: boolean;
   /** pino level; tests pass 'silent'. @default 'info' */
   logLevel?: string;
+  /** HMAC secret of the gateway's identity header (SUBGRAPH_IDENTITY_SECRET). @default DEV_IDENTITY_SECRET */
+  identitySecret?: string;
 }
 
 export interface SubgraphHandle {
@@ -54,7 +57,7 @@ export interface SubgraphHandle {
 type Lifecycle = { kind: 'running' } | { kind: 'stopping'; done: Promise<void> } | { kind: 'stopped' };
 
 export async function startSubgraph(def: SubgraphDefinition, opts: StartSubgraphOptions = {}): Promise<SubgraphHandle> {
-  const { port = 0, host = '127.0.0.1', recordRequests = false, logLevel = 'info' } = opts;
+  const { port = 0, host = '127.0.0.1', recordRequests = false, logLevel = 'info', identitySecret = DEV_IDENTITY_SECRET } = opts;
   let latencyMs = checkLatencyMs(opts.latencyMs ?? 0);
   const log = createLogger({ service: def.name, level: logLevel });
   const requests: RecordedRequest[] = [];
@@ -75,7 +78,7 @@ export async function startSubgraph(def: SubgraphDefinition, opts: StartSubgraph
   });
   const { url: rootUrl } = await startStandaloneServer(server, {
     listen: { port, host },
-    context: async ({ req }) => buildContext(toRequestHeaders(req.headers), log, () => def.createLoaders()),
+    context: async ({ req }) => buildContext(toRequestHeaders(req.headers), log, () => def.createLoaders(), identitySecret),
   });
   const actualPort = Number(new URL(rootUrl).port);
   const url = `http://${connectableHost(host)}:${actualPort}/graphql`;

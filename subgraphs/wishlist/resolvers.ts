@@ -1,4 +1,4 @@
-import { pageSize } from '../shared/args';
+import { assertMayAccessUser, pageSize } from '../shared/args';
 import type { SubgraphContext } from '../shared/context';
 import type { SubgraphResolvers } from '../shared/definition';
 import { subgraphError } from '../shared/errors';
@@ -31,12 +31,14 @@ export function createWishlistResolvers(store: WishlistStore): SubgraphResolvers
   return {
     Mutation: {
       addToWishlist: async (_: unknown, args: { userId: string; sku: string; name: string }, ctx: Context) => {
+        assertMayAccessUser(ctx.principal, args.userId);
         if (args.sku.trim() === '') throw subgraphError('BAD_USER_INPUT', 'sku must not be empty', { field: 'sku' });
         if (args.name.trim() === '') throw subgraphError('BAD_USER_INPUT', 'name must not be empty', { field: 'name' });
         await store.add(args.userId, args.sku, args.name);
         return changed(ctx, args.userId);
       },
       removeFromWishlist: async (_: unknown, args: { userId: string; itemId: string }, ctx: Context) => {
+        assertMayAccessUser(ctx.principal, args.userId);
         if (!(await store.remove(args.userId, args.itemId))) {
           throw subgraphError('NOT_FOUND', `No wishlist item ${args.itemId} for user ${args.userId}`, { field: 'itemId' });
         }

@@ -1,4 +1,6 @@
 /** A minimal GraphQL-over-HTTP client for the contract tests: real HTTP against a running subgraph. */
+import { adminIdentity } from '../helpers/tokens';
+
 export interface GraphQLErrorJson {
   message: string;
   path?: Array<string | number>;
@@ -14,16 +16,22 @@ export interface GraphQLResponse<TData> {
 export interface RequestOptions {
   variables?: Record<string, unknown>;
   headers?: Record<string, string>;
+  /**
+   * Who the call claims to be. Subgraphs check ownership, so by default contract calls carry a
+   * signed `admin` identity (what the gateway sends for an admin) and can read anyone's seed data.
+   * 'anonymous' sends none; identity headers in `headers` win over the default. @default 'admin'
+   */
+  identity?: 'admin' | 'anonymous';
 }
 
 export async function graphql<TData = Record<string, unknown>>(
   url: string,
   query: string,
-  { variables = {}, headers = {} }: RequestOptions = {},
+  { variables = {}, headers = {}, identity = 'admin' }: RequestOptions = {},
 ): Promise<GraphQLResponse<TData>> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', ...(identity === 'admin' ? adminIdentity() : {}), ...headers },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as { data?: TData | null; errors?: GraphQLErrorJson[] };

@@ -1,6 +1,7 @@
 import { createSubgraph } from '../../subgraphs/registry';
 import { seedOrdersForUser } from '../../subgraphs/shared/seed';
 import { startSubgraph, type SubgraphHandle } from '../../subgraphs/shared/server';
+import { identityHeaders } from '../helpers/tokens';
 import { graphql, resolveEntities } from './graphql-client';
 
 const PLACE_ORDER = `mutation Place($input: PlaceOrderInput!) {
@@ -75,7 +76,7 @@ describe('orders subgraph', () => {
     // Act
     const { data } = await graphql<{ placeOrder: Order }>(handle.url, PLACE_ORDER, {
       variables: { input: { items: [{ sku: 'SKU-002', quantity: 1 }] } },
-      headers: { 'x-user-id': '3' },
+      headers: identityHeaders('3'),
     });
 
     // Assert
@@ -87,10 +88,10 @@ describe('orders subgraph', () => {
     ['a quantity is 0', { userId: '1', items: [{ sku: 'SKU-001', quantity: 0 }] }, {}],
     ['a quantity is negative', { userId: '1', items: [{ sku: 'SKU-001', quantity: -2 }] }, {}],
     ['a sku is not in the catalog', { userId: '1', items: [{ sku: 'NOPE', quantity: 1 }] }, {}],
-    ['there is neither userId nor caller', { items: [{ sku: 'SKU-001', quantity: 1 }] }, {}],
-  ])('when %s, then placeOrder fails with BAD_USER_INPUT', async (_situation, input, headers) => {
+    ['there is neither userId nor caller', { items: [{ sku: 'SKU-001', quantity: 1 }] }, { identity: 'anonymous' as const }],
+  ])('when %s, then placeOrder fails with BAD_USER_INPUT', async (_situation, input, options: { identity?: 'anonymous' }) => {
     // Act
-    const { data, errors } = await graphql(handle.url, PLACE_ORDER, { variables: { input }, headers });
+    const { data, errors } = await graphql(handle.url, PLACE_ORDER, { variables: { input }, ...options });
 
     // Assert
     expect(data).toBeNull();

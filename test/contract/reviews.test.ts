@@ -1,6 +1,7 @@
 import { createSubgraph } from '../../subgraphs/registry';
 import { seedReviewsForUser } from '../../subgraphs/shared/seed';
 import { startSubgraph, type SubgraphHandle } from '../../subgraphs/shared/server';
+import { identityHeaders } from '../helpers/tokens';
 import { graphql, resolveEntities } from './graphql-client';
 
 const ADD_REVIEW = `mutation AddReview($input: AddReviewInput!) {
@@ -65,7 +66,7 @@ describe('reviews subgraph', () => {
     // Act
     const { data } = await graphql<{ addReview: { id: string } }>(handle.url, ADD_REVIEW, {
       variables: { input: { productSku: 'SKU-001', rating: 4, body: 'Good.' } },
-      headers: { 'x-user-id': userId },
+      headers: identityHeaders(userId),
     });
 
     // Assert
@@ -80,7 +81,8 @@ describe('reviews subgraph', () => {
     ['there is neither userId nor caller', { productSku: 'SKU-001', rating: 3, body: 'x' }],
   ])('when %s, then addReview fails with BAD_USER_INPUT', async (_situation, input) => {
     // Act
-    const { data, errors } = await graphql(handle.url, ADD_REVIEW, { variables: { input } });
+    // Anonymous only for the last row, whose point is that there is no caller.
+    const { data, errors } = await graphql(handle.url, ADD_REVIEW, { variables: { input }, identity: 'userId' in input ? 'admin' : 'anonymous' });
 
     // Assert
     expect(data).toBeNull();

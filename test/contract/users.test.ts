@@ -1,6 +1,7 @@
 import { createSubgraph } from '../../subgraphs/registry';
 import { seedUser } from '../../subgraphs/shared/seed';
 import { startSubgraph, type SubgraphHandle } from '../../subgraphs/shared/server';
+import { identityHeaders } from '../helpers/tokens';
 import { graphql } from './graphql-client';
 
 const USERS_PAGE = `query Users($first: Int, $after: String) {
@@ -72,9 +73,9 @@ describe('users subgraph', () => {
     expect(errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
   });
 
-  it('when the caller sends x-user-id, then me is that user', async () => {
+  it('when the gateway says the caller is user 7, then me is that user', async () => {
     // Act
-    const { data } = await graphql(handle.url, '{ me { id email } }', { headers: { 'x-user-id': '7' } });
+    const { data } = await graphql(handle.url, '{ me { id email } }', { headers: identityHeaders('7') });
 
     // Assert
     expect(data).toEqual({ me: { id: '7', email: seedUser('7').email } });
@@ -82,7 +83,7 @@ describe('users subgraph', () => {
 
   it('when the caller is anonymous, then me is null', async () => {
     // Act
-    const { data, errors } = await graphql(handle.url, '{ me { id } }');
+    const { data, errors } = await graphql(handle.url, '{ me { id } }', { identity: 'anonymous' });
 
     // Assert
     expect(errors).toBeUndefined();

@@ -53,6 +53,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         logLevel: 'silent',
         recordRequests: true,
         latencyMs: typeof opts.latencyMs === 'number' ? opts.latencyMs : (opts.latencyMs?.[name] ?? 0),
+        // Gateway and subgraphs must share the identity secret, as in production.
+        ...(opts.env?.SUBGRAPH_IDENTITY_SECRET ? { identitySecret: opts.env.SUBGRAPH_IDENTITY_SECRET } : {}),
       }),
     ),
   );

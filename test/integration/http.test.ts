@@ -76,7 +76,7 @@ describe('gateway HTTP front door', () => {
 describe('gateway in production mode', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ subgraphs: ['users'], env: { NODE_ENV: 'production' } });
+    stack = await startStack({ subgraphs: ['users'], env: { NODE_ENV: 'production', SUBGRAPH_IDENTITY_SECRET: 'production-test-identity-secret-0123456789' } });
   });
   afterAll(() => stack?.stop());
 

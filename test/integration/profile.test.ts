@@ -4,7 +4,12 @@ import { operationFromDocument, Supergraph } from '@apollo/federation-internals'
 import { QueryPlanner, type PlanNode, type SubscriptionNode } from '@apollo/query-planner';
 import { parse } from 'graphql';
 import { createSubgraph } from '../../subgraphs/registry';
+import { registerEnforcedSecurityFeatures } from '../../gateway/src/auth/security-features';
 import { startStack, type Stack } from '../helpers/stack';
+import { bearer } from '../helpers/tokens';
+
+/** The owner with the scopes the profile needs. */
+const owner = (id: string) => bearer(id, 'orders:read payments:read');
 
 const ROOT = path.resolve(__dirname, '../..');
 const PROFILE = readFileSync(path.join(ROOT, 'gateway/operations/profile.graphql'), 'utf8');
@@ -53,6 +58,7 @@ describe('the profile query', () => {
   afterAll(() => stack?.stop());
 
   it('when planned against the committed supergraph, then users is called first and the other four in parallel', () => {
+    registerEnforcedSecurityFeatures();
     const supergraph = Supergraph.build(readFileSync(path.join(ROOT, 'supergraph.graphql'), 'utf8'));
     const operation = operationFromDocument(supergraph.schema, parse(PROFILE), { operationName: 'Profile' });
     const plan = new QueryPlanner(supergraph).buildQueryPlan(operation);
@@ -68,9 +74,9 @@ describe('the profile query', () => {
     expect(shape.sequence[1].parallel).toHaveLength(4);
   });
 
-  it('when sent for user "1", then one HTTP request returns the seeded profile, every field non-null', async () => {
+  it('when the owner with orders:read and payments:read sends it for user "1", then one HTTP request returns the seeded profile, every field non-null', async () => {
     stack.clearRecordedRequests();
-    const res = await stack.query(PROFILE, { id: '1' });
+    const res = await stack.query(PROFILE, { id: '1' }, await owner('1'));
 
     expect(res.status).toBe(200);
     expect(res.body.errors).toBeUndefined();
@@ -80,7 +86,7 @@ describe('the profile query', () => {
 
   it('when sent, then each subgraph is called once (payments twice: for the user and for the orders)', async () => {
     stack.clearRecordedRequests();
-    await stack.query(PROFILE, { id: '42' });
+    await stack.query(PROFILE, { id: '42' }, await owner('42'));
 
     const calls = Object.fromEntries(Object.entries(stack.subgraphs).map(([name, s]) => [name, s?.requests.length]));
     expect(calls).toEqual({ users: 1, orders: 1, payments: 2, wishlist: 1, reviews: 1 });
@@ -88,22 +94,45 @@ describe('the profile query', () => {
 
   it('when sent for many users, then each answer matches that user\'s seed', async () => {
     const ids = ['2', '500', '1000'];
-    const results = await Promise.all(ids.map((id) => stack.query(PROFILE, { id })));
+    const results = await Promise.all(ids.map(async (id) => stack.query(PROFILE, { id }, await owner(id))));
     for (const [i, id] of ids.entries()) {
       expect(results[i]?.body.data).toEqual({ user: await expectedProfile(id) });
     }
   });
 
+  it('when sent anonymously, then the public fields arrive and each protected field is null with UNAUTHORIZED_FIELD_OR_TYPE', async () => {
+    stack.clearRecordedRequests();
+    const res = await stack.query(PROFILE, { id: '1' });
+
+    const expected = await expectedProfile('1');
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual({
+      user: { ...expected, email: null, orders: null, payments: null, paymentMethods: null },
+    });
+    const denied = (res.body.errors ?? []).map((e) => [e.extensions?.code, e.path?.join('.')]);
+    expect(denied).toEqual(
+      expect.arrayContaining([
+        ['UNAUTHORIZED_FIELD_OR_TYPE', 'user.email'],
+        ['UNAUTHORIZED_FIELD_OR_TYPE', 'user.orders'],
+        ['UNAUTHORIZED_FIELD_OR_TYPE', 'user.payments'],
+        ['UNAUTHORIZED_FIELD_OR_TYPE', 'user.paymentMethods'],
+      ]),
+    );
+    expect(denied).toHaveLength(4);
+    // Removed before planning: orders is never called.
+    expect(stack.subgraphs.orders?.requests).toHaveLength(0);
+  });
+
   it('when the user does not exist, then user is null and no other subgraph is called', async () => {
     stack.clearRecordedRequests();
-    const res = await stack.query(PROFILE, { id: 'nope' });
+    const res = await stack.query(PROFILE, { id: 'nope' }, await bearer('admin-1', 'admin'));
     expect(res.body.data).toEqual({ user: null });
     expect(res.body.errors).toBeUndefined();
     expect(stack.subgraphs.orders?.requests).toHaveLength(0);
   });
 
   it('when one subgraph errors on input, then its code passes through with serviceName and HTTP 200', async () => {
-    const res = await stack.query('mutation { placeOrder(input: { userId: "1", items: [] }) { id } }');
+    const res = await stack.query('mutation { placeOrder(input: { userId: "1", items: [] }) { id } }', {}, await bearer('1'));
     expect(res.status).toBe(200);
     expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', serviceName: 'orders' });
   });

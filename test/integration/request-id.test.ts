@@ -1,4 +1,5 @@
 import { startStack, type Stack } from '../helpers/stack';
+import { bearer } from '../helpers/tokens';
 
 const PROFILE_LITE = '{ user(id: "2") { id orders(first: 1) { id } wishlist { count } } }';
 
@@ -14,7 +15,7 @@ describe('request id propagation', () => {
     Object.values(stack.subgraphs).flatMap((s) => (s ? s.requests.map((r) => r.headers['x-request-id']) : []));
 
   it('when the client sends x-request-id, then every subgraph call carries it and the response echoes it', async () => {
-    const res = await stack.query(PROFILE_LITE, {}, { 'x-request-id': 'client-req-42' });
+    const res = await stack.query(PROFILE_LITE, {}, { 'x-request-id': 'client-req-42', ...(await bearer('2', 'orders:read')) });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-request-id')).toBe('client-req-42');
     const seen = seenBySubgraphs();

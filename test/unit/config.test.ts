@@ -14,6 +14,9 @@ function problemsOf(env: Record<string, string>): readonly string[] {
   throw new Error('expected loadConfig to throw');
 }
 
+/** Production needs its own identity secret (the development default is refused there). */
+const PRODUCTION = { NODE_ENV: 'production', SUBGRAPH_IDENTITY_SECRET: 'p'.repeat(40) };
+
 describe('loadConfig', () => {
   it('when the environment is empty, then every documented default applies', () => {
     const config = loadConfig({});
@@ -27,8 +30,8 @@ describe('loadConfig', () => {
   });
 
   it('when NODE_ENV=production, then Sandbox and introspection are off unless asked for', () => {
-    expect(loadConfig({ NODE_ENV: 'production' }).graphql).toMatchObject({ introspection: false, sandbox: false });
-    expect(loadConfig({ NODE_ENV: 'production', INTROSPECTION: 'true' }).graphql.introspection).toBe(true);
+    expect(loadConfig({ ...PRODUCTION }).graphql).toMatchObject({ introspection: false, sandbox: false });
+    expect(loadConfig({ ...PRODUCTION, INTROSPECTION: 'true' }).graphql.introspection).toBe(true);
   });
 
   it('when nothing about limits is set, then the documented production-safe defaults apply', () => {
@@ -41,7 +44,7 @@ describe('loadConfig', () => {
       batching: false,
       hideSchemaSuggestions: false,
     });
-    expect(loadConfig({ NODE_ENV: 'production' }).limits.hideSchemaSuggestions).toBe(true);
+    expect(loadConfig(PRODUCTION).limits.hideSchemaSuggestions).toBe(true);
     expect(loadConfig({ RATE_LIMIT_ENABLED: 'false', COST_BUDGET_ENABLED: 'false' }).limits).toMatchObject({ rateLimit: false, budget: false });
   });
 
@@ -69,7 +72,7 @@ describe('loadConfig', () => {
   });
 
   it('when production would expose error details, then start-up is refused', () => {
-    expect(problemsOf({ NODE_ENV: 'production', EXPOSE_ERROR_DETAILS: 'true' })[0]).toMatch(/^EXPOSE_ERROR_DETAILS/);
+    expect(problemsOf({ ...PRODUCTION, EXPOSE_ERROR_DETAILS: 'true' })[0]).toMatch(/^EXPOSE_ERROR_DETAILS/);
   });
 
   it('when a config file is given, then its values apply and the environment wins', () => {

@@ -8,6 +8,10 @@ import { actualCost } from '../../gateway/src/limits/cost-actual';
 import { estimateCost } from '../../gateway/src/limits/cost-estimate';
 import { CostEstimateError } from '../../gateway/src/limits/cost-rules';
 import { costRulesFrom } from '../../gateway/src/limits/directive-rules';
+import { registerEnforcedSecurityFeatures } from '../../gateway/src/auth/security-features';
+
+// The gateway registers the security features it enforces before reading a supergraph; so do these tests.
+registerEnforcedSecurityFeatures();
 
 const ROOT = path.resolve(__dirname, '../..');
 const LINK = '@link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@cost", "@listSize"])';

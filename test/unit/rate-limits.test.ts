@@ -6,6 +6,10 @@ import { rateLimitRuleAt } from '../../gateway/src/limits/directive-rules';
 import { rateLimitHeaders, retryAfterSeconds } from '../../gateway/src/limits/rate-limit-headers';
 import { selectedRateLimits } from '../../gateway/src/limits/rate-limit-rules';
 import { give, take } from '../../gateway/src/limits/token-bucket';
+import { registerEnforcedSecurityFeatures } from '../../gateway/src/auth/security-features';
+
+// The gateway registers the security features it enforces before reading a supergraph; so do these tests.
+registerEnforcedSecurityFeatures();
 
 const SDL = `
   extend schema

@@ -1,4 +1,5 @@
 import { ConfigError, loadSubgraphConfig } from '../../subgraphs/shared/config';
+import { DEV_IDENTITY_SECRET } from '../../subgraphs/shared/identity';
 
 describe('loadSubgraphConfig', () => {
   it('when nothing is set, then every default applies', () => {
@@ -6,7 +7,7 @@ describe('loadSubgraphConfig', () => {
     const config = loadSubgraphConfig({}, { port: 4002 });
 
     // Assert
-    expect(config).toEqual({ port: 4002, host: '127.0.0.1', latencyMs: 0, logLevel: 'info', seedUsers: 1000 });
+    expect(config).toEqual({ port: 4002, host: '127.0.0.1', latencyMs: 0, logLevel: 'info', seedUsers: 1000, identitySecret: DEV_IDENTITY_SECRET });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -18,7 +19,7 @@ describe('loadSubgraphConfig', () => {
     );
 
     // Assert
-    expect(config).toEqual({ port: 5001, host: '0.0.0.0', latencyMs: 25, logLevel: 'debug', seedUsers: 50 });
+    expect(config).toEqual({ port: 5001, host: '0.0.0.0', latencyMs: 25, logLevel: 'debug', seedUsers: 50, identitySecret: DEV_IDENTITY_SECRET });
   });
 
   it('when a variable is empty, then it counts as unset', () => {
@@ -43,5 +44,15 @@ describe('loadSubgraphConfig', () => {
     const { code, issues } = thrown as ConfigError;
     expect(code).toBe('CONFIG_INVALID');
     expect(issues.map((issue) => issue.split(':')[0])).toEqual(['PORT', 'SUBGRAPH_LATENCY_MS', 'LOG_LEVEL', 'SEED_USERS']);
+  });
+});
+
+describe('loadSubgraphConfig identity secret', () => {
+  it('when NODE_ENV=production keeps the development identity secret, then start-up is refused', () => {
+    expect(() => loadSubgraphConfig({ NODE_ENV: 'production' }, { port: 4001 })).toThrow(/SUBGRAPH_IDENTITY_SECRET/);
+  });
+
+  it('when the identity secret is shorter than 32 characters, then it is reported', () => {
+    expect(() => loadSubgraphConfig({ SUBGRAPH_IDENTITY_SECRET: 'short' }, { port: 4001 })).toThrow(/SUBGRAPH_IDENTITY_SECRET/);
   });
 });

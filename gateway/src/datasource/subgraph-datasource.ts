@@ -3,13 +3,17 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 // The enum is declared in the typings but not re-exported from the package root at runtime.
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
 import type { GraphQLError } from 'graphql';
+import { IDENTITY_HEADER, signIdentityHeader } from '../auth/identity-header';
 import type { GatewayContext } from '../context';
-import { gatewayError } from '../errors';
+import { fieldError, gatewayError } from '../errors';
 import type { Logger } from '../logger';
 import { injectTraceContext } from '../observability/tracing';
 import type { SubgraphCaller } from '../resilience/subgraph-caller';
 import { classifyFetchFailure } from './fetch-failure';
 import { sendSubgraphOperation } from './send-operation';
+
+/** Headers a subgraph could take as identity; only the gateway's own signed header may carry one. */
+const IDENTITY_LIKE_HEADER = /^(x-user-|x-frontdoor-|x-gateway-|authorization$|cookie$)/;
 
 export interface SubgraphDataSourceOptions {
   name: string;
@@ -21,6 +25,8 @@ export interface SubgraphDataSourceOptions {
   log: Logger;
   /** Sends client operations with the subgraph's timeout, retries, circuit breaker and deduplication. */
   caller: SubgraphCaller;
+  /** HMAC secret of the signed identity header (SUBGRAPH_IDENTITY_SECRET). */
+  identitySecret: string;
 }
 
 /**
@@ -33,6 +39,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   private readonly forwardHeaders: readonly string[];
   private readonly log: Logger;
   private readonly caller: SubgraphCaller;
+  private readonly identitySecret: string;
 
   constructor(opts: SubgraphDataSourceOptions) {
     super({ url: opts.url });
@@ -41,6 +48,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     this.forwardHeaders = opts.forwardHeaders;
     this.log = opts.log;
     this.caller = opts.caller;
+    this.identitySecret = opts.identitySecret;
   }
 
   override willSendRequest(opts: GraphQLDataSourceProcessOptions<GatewayContext>): void {
@@ -54,10 +62,14 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
         if (typeof value === 'string') headers.set(name, value);
       }
     }
+    // Nothing a subgraph trusts may come from the client: drop any identity-looking header, then
+    // send the gateway-verified caller, signed (DESIGN.md decision 8).
+    for (const [name] of [...headers]) if (IDENTITY_LIKE_HEADER.test(name)) headers.delete(name);
     headers.set('x-request-id', opts.context.requestId);
     // With span export on, subgraphs see the gateway's fetch span as parent; otherwise the client's
     // traceparent (forwarded above) passes through unchanged.
     injectTraceContext((name, value) => headers.set(name, value));
+    headers.set(IDENTITY_HEADER, signIdentityHeader(opts.context.principal, opts.context.requestId, this.identitySecret));
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): ReturnType<RemoteGraphQLDataSource['process']> {
@@ -84,7 +96,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       case 'unavailable':
         return gatewayError('SUBGRAPH_UNAVAILABLE', { serviceName: this.name });
       case 'rejected':
-        return gatewayError(failure.code, { serviceName: this.name });
+        // A subgraph's 401/403 is one part of the response failing, not the whole operation.
+        return fieldError(failure.code, { serviceName: this.name });
       case 'unknown':
         return gatewayError('DOWNSTREAM_SERVICE_ERROR', { serviceName: this.name });
     }

@@ -18,7 +18,8 @@ export interface GraphQLHandlerOptions {
  * of Express) so the body limit, malformed-JSON answers and the hot path stay in our hands.
  */
 export function graphqlHandler(opts: GraphQLHandlerOptions) {
-  return async (req: IncomingMessage, res: ServerResponse, url: URL, context: GatewayContext): Promise<void> => {
+  /** `context` may reject the request (e.g. authentication): a thrown gatewayError reaches the client with its status. */
+  return async (req: IncomingMessage, res: ServerResponse, url: URL, context: () => Promise<GatewayContext>): Promise<void> => {
     const body = await parseBody(req, opts.maxBodyBytes);
     if (!body.ok) return sendError(res, body.code, body.extensions);
     const rejection = opts.checkRequest?.(body.value, url.search);
@@ -27,8 +28,10 @@ export function graphqlHandler(opts: GraphQLHandlerOptions) {
     const response = await opts.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers: toHeaderMap(req), search: url.search, body: body.value },
       context: async () => {
-        await opts.checkContext?.(context, operations);
-        return context;
+        // Authentication first (it decides who the caller is), then the caller's global rate limit.
+        const resolved = await context();
+        await opts.checkContext?.(resolved, operations);
+        return resolved;
       },
     });
     await writeResponse(res, response);

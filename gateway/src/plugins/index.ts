@@ -11,6 +11,7 @@ import type { UsageRecorder } from '../usage/usage-recorder';
 import type { DirectiveIndexHolder } from '../directives/directive-index-holder';
 import type { Limits } from '../limits/limits';
 import { limitsPlugin } from './limits';
+import { authorizationRejectPlugin } from './authorization-reject';
 import { requestLogPlugin } from './request-log';
 import { usageRecordingPlugin } from './usage-recording';
 
@@ -40,6 +41,8 @@ export function buildPlugins(config: Config, deps: PluginDeps): ApolloServerPlug
     config.graphql.sandbox
       ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
       : ApolloServerPluginLandingPageDisabled(),
+    // Authorization before any limit: a refused operation costs nothing further.
+    config.auth.authorizationMode === 'reject' && authorizationRejectPlugin({ directives: deps.directives }),
     requestLogPlugin(),
     deps.usage !== undefined && usageRecordingPlugin({ aggregator: deps.usage.aggregator }),
     // Refuses unlisted operations (didResolveOperation).

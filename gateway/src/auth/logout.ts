@@ -1,0 +1,32 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GraphQLError } from 'graphql';
+import { sendError } from '../http/graphql-handler';
+import type { Logger } from '../logger';
+import type { Authenticator } from './authenticate';
+
+export const LOGOUT_PATH = '/auth/logout';
+
+/**
+ * `POST /auth/logout` with `Authorization: Bearer <token>`: revokes that token on every instance
+ * until its own `exp`. 204 on success, also when it was already revoked (logging out twice is
+ * not an error); 401 UNAUTHENTICATED for a missing or invalid token; 405 for other methods.
+ */
+export async function handleLogout(req: IncomingMessage, res: ServerResponse, auth: Authenticator, log: Logger): Promise<void> {
+  req.resume(); // the body is not used; do not leave it in the socket
+  if (req.method !== 'POST') {
+    res.setHeader('allow', 'POST');
+    return sendError(res, 'METHOD_NOT_ALLOWED');
+  }
+  let token;
+  try {
+    token = await auth.verifyBearer(req.headers.authorization, log);
+  } catch (err) {
+    if (!(err instanceof GraphQLError)) throw err;
+    res.setHeader('www-authenticate', 'Bearer error="invalid_token"');
+    return sendError(res, 'UNAUTHENTICATED');
+  }
+  const revokedNow = await auth.revocations.revoke(token);
+  log.info({ principalId: token.principal.id, alreadyRevoked: !revokedNow }, 'token revoked');
+  res.statusCode = 204;
+  res.end();
+}

@@ -1,0 +1,31 @@
+import type { AuthConfig, Config } from '../config';
+import type { Logger } from '../logger';
+import type { Redis } from '../redis';
+import { createKeyValueStore } from '../store/create-store';
+import { createAuthenticator, type Authenticator } from './authenticate';
+import { createTokenVerifier } from './jwt';
+import { RevocationList } from './revocation';
+
+/**
+ * The authenticator for this gateway: token verification from config, revocations in Redis when
+ * there is one (every instance sees a logout), else in memory.
+ */
+export function setUpAuthentication(auth: AuthConfig, env: Config['env'], redis: Redis | undefined, log: Logger): Authenticator {
+  if (auth.keys.kind === 'secret' && auth.keys.isDevSecret && env === 'production') {
+    // Loud on purpose: anyone who has read README.md can mint tokens for this gateway.
+    log.warn(
+      { variable: 'AUTH_JWT_SECRET' },
+      '!!! NODE_ENV=production with the PUBLIC development JWT secret: anyone can sign tokens for this gateway. Set AUTH_JWT_SECRET or AUTH_JWKS_URL !!!',
+    );
+  }
+  const verify = createTokenVerifier({
+    keys: auth.keys,
+    algorithms: auth.algorithms,
+    issuer: auth.issuer,
+    audience: auth.audience,
+    clockToleranceS: auth.clockToleranceS,
+    maxTokenBytes: auth.maxTokenBytes,
+  });
+  const revocations = new RevocationList(createKeyValueStore(redis, 'revoked:'), auth.clockToleranceS * 1000);
+  return createAuthenticator({ verify, revocations, revocationFailOpen: auth.revocationFailOpen });
+}
