@@ -34,6 +34,7 @@ export const ERRORS = {
   SUBGRAPH_UNAVAILABLE: { message: 'A service needed for part of this response is unavailable', source: 'data source: refused connection or 5xx (200 partial)' },
   SUBGRAPH_TIMEOUT: { message: 'A service needed for part of this response timed out', source: 'data source: `SUBGRAPH_TIMEOUT_MS` (200 partial)' },
   DOWNSTREAM_SERVICE_ERROR: { message: 'A service failed to answer part of this response', source: '@apollo/gateway: subgraph error without a code (200 partial)' },
+  SCHEMA_NOT_READY: { http: 503, message: 'The gateway has not loaded its supergraph yet; retry shortly', source: 'HTTP layer, while the supergraph loads or is missing (`retry-after` header)' },
   INTERNAL_SERVER_ERROR: { http: 500, message: 'Internal server error', source: '`formatError`: anything unexpected (or 200 partial)' },
 } as const satisfies Record<string, { http?: number; message: string; source: string }>;
 

@@ -13,6 +13,7 @@ import { formatError } from './errors';
 import { sendHealth, sendReady, type ReadinessCheck, type ReadinessResult } from './health';
 import { graphqlHandler, sendError } from './http/graphql-handler';
 import { clientIp } from './http/client-ip';
+import { GatewayMetrics } from './observability/metrics';
 import { withRequestSpan } from './observability/tracing';
 import { resolveRequestId } from './http/request-id';
 import { apolloLogger, createLogger, type Logger } from './logger';
@@ -71,7 +72,15 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   const redis: Redis | undefined = config.redis ? createRedis(config.redis, log) : undefined;
   const resilience = new SubgraphResilience(config.resilience, config.subgraphs.timeoutMs, log);
   const pool = createUndiciFetcher({ maxConnections: config.subgraphs.maxConnections, timeoutMs: resilience.maxTimeoutMs });
-  const supergraph = createSupergraphManager(config, redis, log, deps.onSupergraphReload);
+  // Reads its sources (breakers, plan cache) only at scrape time, after they exist.
+  const metrics: GatewayMetrics = new GatewayMetrics({
+    breakerStates: () => resilience.getBreakerStates(),
+    planCacheStats: () => caches.plans.stats(),
+  });
+  const supergraph = createSupergraphManager(config, redis, log, (outcome) => {
+    if (outcome.status !== 'unchanged') metrics.schemaReloads.inc({ outcome: outcome.status });
+    deps.onSupergraphReload?.(outcome);
+  });
   disableApolloGatewayTelemetry();
   const caches = buildCaches(config, redis, log);
   registerEnforcedSecurityFeatures();
@@ -90,6 +99,10 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
         log,
         caller: resilience.callerFor(name, pool.post),
         identitySecret: config.auth.identitySecret,
+        onFetch: (subgraph, outcome, durationMs) => {
+          metrics.subgraphFetches.inc({ subgraph, outcome });
+          metrics.subgraphFetchDuration.observe({ subgraph }, durationMs / 1000);
+        },
       }),
   });
 
@@ -120,7 +133,10 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
       usage,
       limits,
       directives,
-      ...(caches.response ? { responseCache: caches.response } : {}),
+      metrics,
+      ...(caches.response
+        ? { responseCache: { ...caches.response, onLookup: (result) => metrics.cacheLookups.inc({ cache: 'response', result }) } }
+        : {}),
       ...(caches.trustedDocuments && config.cache.trustedDocuments && config.cache.trustedDocuments.safelist ? { safelist: caches.trustedDocuments } : {}),
     }),
     // Limits (issue #4): graphql-js stops parsing past maxTokens (defence in depth behind the
@@ -129,7 +145,6 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     allowBatchedHttpRequests: config.limits.batching !== false,
     hideSchemaDetailsFromClientErrors: config.limits.hideSchemaSuggestions,
   });
-  await apollo.start();
 
   const checks: ReadinessCheck[] = [
     { name: 'lifecycle', check: () => (state === 'serving' ? null : state) },
@@ -152,13 +167,22 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     const route = async (): Promise<void> => {
       if (url.pathname === '/health') return sendHealth(res);
       if (url.pathname === '/ready') return sendReady(res, checks);
+      if (url.pathname === '/metrics') return sendMetrics(res, metrics);
       if (url.pathname === '/' && req.method === 'GET') return redirect(res, GRAPHQL_PATH);
       if (url.pathname === LOGOUT_PATH) return handleLogout(req, res, auth, log.child({ requestId }));
       if (url.pathname !== GRAPHQL_PATH) return sendError(res, 'NOT_FOUND');
+      if (state === 'starting') return sendError(res, 'SCHEMA_NOT_READY', {}, { 'retry-after': '1' });
       const context = buildContext({ requestId, log, startedAtMs, clientIp: clientIp(req, config.http.trustProxy) });
       // Authentication runs inside Apollo's context function, so its 401 reaches the client intact.
       const authenticated = async () => ({ ...context, principal: await auth.authenticate(req.headers.authorization, context.log) });
-      await withRequestSpan(req.headers, `${req.method ?? 'GET'} ${GRAPHQL_PATH}`, () => handleGraphQL(req, res, url, authenticated));
+      const onRejected = (code: string, status: number) => {
+        context.log.info(
+          { operationName: null, status, durationMs: sinceMs(startedAtMs), errorCodes: [code], clientIp: context.clientIp },
+          'request completed',
+        );
+        metrics.recordRejected(code, (performance.now() - startedAtMs) / 1000);
+      };
+      await withRequestSpan(req.headers, `${req.method ?? 'GET'} ${GRAPHQL_PATH}`, () => handleGraphQL(req, res, url, authenticated, onRejected));
     };
     route().catch((err: unknown) => {
       log.error({ requestId, err }, 'request failed outside GraphQL');
@@ -167,7 +191,18 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     });
   });
 
+  // Listen first: while the supergraph loads (or is still missing), /health answers and /ready
+  // says why the gateway is not ready; GraphQL requests get 503 SCHEMA_NOT_READY.
   await listen(httpServer, config.http.port, config.http.host);
+  try {
+    await apollo.start();
+  } catch (err) {
+    await new Promise((resolve) => httpServer.close(resolve));
+    await pool.close();
+    resilience.shutdown();
+    if (redis) await closeRedis(redis);
+    throw err;
+  }
   state = 'serving';
   const port = (httpServer.address() as AddressInfo).port;
   const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
@@ -178,6 +213,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       state = 'draining';
+      supergraph.abort();
       // apollo.stop() runs the drain plugin (closes the listener, waits for in-flight requests up
       // to the grace period) and then gateway.stop(), which stops the supergraph watcher.
       await apollo.stop();
@@ -234,6 +270,18 @@ function circuitCheck(resilience: SubgraphResilience): ReadinessResult {
   const open = resilience.circuitReadiness();
   if (!open) return null;
   return open.failsReadiness ? open.problem : { degraded: open.problem };
+}
+
+function sinceMs(startedAtMs: number): number {
+  return Math.round((performance.now() - startedAtMs) * 100) / 100;
+}
+
+async function sendMetrics(res: ServerResponse, metrics: GatewayMetrics): Promise<void> {
+  const { contentType, body } = await metrics.render();
+  res.statusCode = 200;
+  res.setHeader('content-type', contentType);
+  res.setHeader('cache-control', 'no-store');
+  res.end(body);
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

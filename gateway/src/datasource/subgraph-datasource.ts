@@ -27,7 +27,12 @@ export interface SubgraphDataSourceOptions {
   caller: SubgraphCaller;
   /** HMAC secret of the signed identity header (SUBGRAPH_IDENTITY_SECRET). */
   identitySecret: string;
+  /** Told about every client-operation call: its outcome and duration (metrics). */
+  onFetch?: (subgraph: string, outcome: FetchOutcome, durationMs: number) => void;
 }
+
+/** How one subgraph call ended, as metrics count it. */
+export type FetchOutcome = 'ok' | 'graphql_errors' | 'timeout' | 'unavailable' | 'rejected' | 'error';
 
 /**
  * The one data source used for every subgraph. It adds what the gateway owes each subgraph call
@@ -40,6 +45,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   private readonly log: Logger;
   private readonly caller: SubgraphCaller;
   private readonly identitySecret: string;
+  private readonly onFetch: SubgraphDataSourceOptions['onFetch'];
 
   constructor(opts: SubgraphDataSourceOptions) {
     super({ url: opts.url });
@@ -49,6 +55,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     this.log = opts.log;
     this.caller = opts.caller;
     this.identitySecret = opts.identitySecret;
+    this.onFetch = opts.onFetch;
   }
 
   override willSendRequest(opts: GraphQLDataSourceProcessOptions<GatewayContext>): void {
@@ -79,7 +86,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const startedAtMs = performance.now();
     try {
       const response = await sendSubgraphOperation(this, this.caller, options);
-      log.debug({ subgraph: this.name, durationMs: elapsed(startedAtMs) }, 'subgraph fetch');
+      const durationMs = elapsed(startedAtMs);
+      log.debug({ subgraph: this.name, durationMs }, 'subgraph fetch');
+      this.onFetch?.(this.name, response.errors?.length ? 'graphql_errors' : 'ok', durationMs);
       return response;
     } catch (err) {
       throw this.toClientError(err, log, startedAtMs);
@@ -89,6 +98,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   private toClientError(err: unknown, log: Logger, startedAtMs: number): GraphQLError {
     const failure = classifyFetchFailure(err);
     const durationMs = elapsed(startedAtMs);
+    this.onFetch?.(this.name, failure.kind === 'unknown' ? 'error' : failure.kind, durationMs);
     log.warn({ subgraph: this.name, durationMs, failure: failure.kind, cause: failure.detail }, 'subgraph fetch failed');
     switch (failure.kind) {
       case 'timeout':

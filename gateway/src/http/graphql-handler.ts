@@ -14,24 +14,46 @@ export interface GraphQLHandlerOptions {
 }
 
 /**
+ * Told about a request refused before Apollo Server's plugins run (body limit, token and batch
+ * checks, authentication, global rate limit), so it still gets its log line and metrics.
+ */
+export type OnRejected = (code: string, status: number) => void;
+
+/**
  * Bridges node:http to Apollo Server's `executeHTTPGraphQLRequest`. We own this small piece (instead
  * of Express) so the body limit, malformed-JSON answers and the hot path stay in our hands.
  */
 export function graphqlHandler(opts: GraphQLHandlerOptions) {
   /** `context` may reject the request (e.g. authentication): a thrown gatewayError reaches the client with its status. */
-  return async (req: IncomingMessage, res: ServerResponse, url: URL, context: () => Promise<GatewayContext>): Promise<void> => {
+  return async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    context: () => Promise<GatewayContext>,
+    onRejected: OnRejected,
+  ): Promise<void> => {
+    const refuse = (code: ErrorCode, extensions?: Record<string, unknown>): void => {
+      sendError(res, code, extensions);
+      onRejected(code, res.statusCode);
+    };
     const body = await parseBody(req, opts.maxBodyBytes);
-    if (!body.ok) return sendError(res, body.code, body.extensions);
+    if (!body.ok) return refuse(body.code, body.extensions);
     const rejection = opts.checkRequest?.(body.value, url.search);
-    if (rejection) return sendError(res, rejection.code, rejection.extensions);
+    if (rejection) return refuse(rejection.code, rejection.extensions);
     const operations = Array.isArray(body.value) ? body.value.length : 1;
     const response = await opts.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers: toHeaderMap(req), search: url.search, body: body.value },
       context: async () => {
-        // Authentication first (it decides who the caller is), then the caller's global rate limit.
-        const resolved = await context();
-        await opts.checkContext?.(resolved, operations);
-        return resolved;
+        try {
+          // Authentication first (it decides who the caller is), then the caller's global rate limit.
+          const resolved = await context();
+          await opts.checkContext?.(resolved, operations);
+          return resolved;
+        } catch (err) {
+          const code = (err as { extensions?: { code?: unknown; http?: { status?: unknown } } }).extensions;
+          if (typeof code?.code === 'string') onRejected(code.code, typeof code.http?.status === 'number' ? code.http.status : 500);
+          throw err;
+        }
       },
     });
     await writeResponse(res, response);
@@ -79,8 +101,9 @@ async function writeResponse(res: ServerResponse, response: HTTPGraphQLResponse)
 }
 
 /** Answers an error the HTTP layer detects itself, in the same shape as GraphQL errors. */
-export function sendError(res: ServerResponse, code: ErrorCode, extensions?: Record<string, unknown>): void {
+export function sendError(res: ServerResponse, code: ErrorCode, extensions?: Record<string, unknown>, headers: Record<string, string> = {}): void {
   res.statusCode = httpStatus(code) ?? 500;
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   res.setHeader('content-type', 'application/json; charset=utf-8');
   // An oversized or broken upload may still be streaming in: do not keep reading it.
   if (code === 'PAYLOAD_TOO_LARGE' || code === 'BAD_REQUEST') res.setHeader('connection', 'close');

@@ -8,6 +8,8 @@ export interface RequestLimitsState {
   rateLimits: RateLimitResult[];
   /** The operation's estimated cost, once computed. */
   estimatedCost?: number;
+  /** The cost computed from the response, set synchronously at the start of willSendResponse. */
+  actualCost?: number;
   /**
    * The budget reservation, as a promise: another plugin may reject the operation while the
    * reservation is still in flight, and the refund must wait for it.

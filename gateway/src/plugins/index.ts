@@ -12,6 +12,8 @@ import type { DirectiveIndexHolder } from '../directives/directive-index-holder'
 import type { Limits } from '../limits/limits';
 import { limitsPlugin } from './limits';
 import { authorizationRejectPlugin } from './authorization-reject';
+import type { GatewayMetrics } from '../observability/metrics';
+import { metricsPlugin } from './metrics';
 import { requestLogPlugin } from './request-log';
 import { usageRecordingPlugin } from './usage-recording';
 
@@ -22,6 +24,7 @@ import { trustedDocumentsPlugin } from './trusted-documents';
 export interface PluginDeps {
   httpServer: Server;
   usage: UsageRecorder | undefined;
+  metrics: GatewayMetrics;
   /** Rate limits, cost and budgets (issue #4). */
   limits: Limits;
   directives: DirectiveIndexHolder;
@@ -43,14 +46,17 @@ export function buildPlugins(config: Config, deps: PluginDeps): ApolloServerPlug
       : ApolloServerPluginLandingPageDisabled(),
     // Authorization before any limit: a refused operation costs nothing further.
     config.auth.authorizationMode === 'reject' && authorizationRejectPlugin({ directives: deps.directives }),
-    requestLogPlugin(),
     deps.usage !== undefined && usageRecordingPlugin({ aggregator: deps.usage.aggregator }),
     // Refuses unlisted operations (didResolveOperation).
     deps.safelist ? trustedDocumentsPlugin(deps.safelist) : false,
     limitsPlugin({ limits: deps.limits, directives: deps.directives }),
-    // Last: its lookup (responseForOperation) runs after every didResolveOperation check, so
+    // Its lookup (responseForOperation) runs after every didResolveOperation check, so
     // authorization and limits apply to cache hits too.
     deps.responseCache ? responseCachePlugin(deps.responseCache) : false,
+    // After every plugin that changes the response (their willSendResponse runs first, up to its
+    // first await): these record what the client receives.
+    requestLogPlugin(),
+    metricsPlugin(deps.metrics),
   ];
   return plugins.filter((p): p is ApolloServerPlugin<GatewayContext> => p !== false);
 }

@@ -65,6 +65,8 @@ export function limitsPlugin(opts: LimitsPluginOptions): ApolloServerPlugin<Gate
             document && operation
               ? actualCost({ schema, document, operation, variables: request.variables ?? {}, rules: costRulesFrom(opts.directives.current), data: result.data })
               : 0;
+          // Before any await: the log and metrics plugins (later in the list) read it next.
+          state.actualCost = actual;
           const reservation = await state.reservation;
           let available = reservation?.decision.available;
           if (reservation && reservation.reserved > 0) {

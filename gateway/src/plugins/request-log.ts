@@ -1,10 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayContext } from '../context';
+import { limitsState } from '../limits/request-state';
 
 /**
  * One `request completed` line per GraphQL request (STYLE.md, Logging): rejected requests are
- * `info` too; variables are never logged here.
+ * `info` too; variables are never logged here. Listed after the plugins that change the response
+ * (limits, response cache), so it logs what the client receives.
  */
 export function requestLogPlugin(): ApolloServerPlugin<GatewayContext> {
   return {
@@ -23,6 +25,9 @@ export function requestLogPlugin(): ApolloServerPlugin<GatewayContext> {
               status: response.http.status ?? 200,
               durationMs: Math.round((performance.now() - contextValue.startedAtMs) * 100) / 100,
               errorCodes: [...new Set(errorCodes)],
+              principalId: contextValue.principal.id,
+              clientIp: contextValue.clientIp,
+              cost: costOf(contextValue),
             },
             'request completed',
           );
@@ -30,4 +35,10 @@ export function requestLogPlugin(): ApolloServerPlugin<GatewayContext> {
       };
     },
   };
+}
+
+/** The operation's demand-control figures, when the limits plugin computed them. */
+function costOf(context: GatewayContext): { estimated: number; actual: number | null } | undefined {
+  const { estimatedCost, actualCost } = limitsState(context);
+  return estimatedCost === undefined ? undefined : { estimated: estimatedCost, actual: actualCost ?? null };
 }

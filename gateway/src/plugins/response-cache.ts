@@ -13,6 +13,8 @@ export interface ResponseCachePluginOptions {
   forwardHeaders: readonly string[];
   /** RESPONSE_CACHE_MAX_AGE_S: no response is declared fresh for longer, in seconds. */
   maxAgeS: number;
+  /** Told the result of every lookup (metrics). */
+  onLookup?: (result: CacheLookup['kind']) => void;
 }
 
 /** The failures a stale copy stands in for: the subgraph could not answer, not "the answer is an error". */
@@ -47,6 +49,7 @@ export function responseCachePlugin(opts: ResponseCachePluginOptions): ApolloSer
             subjects: querySubjects(rc.operation, fragmentsOf(rc.document), rc.schema, rc.request.variables),
             principalId: principal.id,
           });
+          opts.onLookup?.(lookup.kind);
           if (lookup.kind !== 'fresh') return null;
           // The cache-control plugin (which Apollo Server runs after ours) writes the header from this.
           rc.overallCachePolicy.replace({ maxAge: lookup.entry.maxAgeS, scope: lookup.entry.scope });

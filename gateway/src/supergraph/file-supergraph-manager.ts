@@ -34,11 +34,17 @@ export class FileSupergraphManager implements SupergraphManager {
   private timer: NodeJS.Timeout | undefined;
   private currentHash = '';
   private reloading: Promise<void> = Promise.resolve();
+  private readonly waiting = new AbortController();
 
   constructor(private readonly opts: FileSupergraphManagerOptions) {}
 
+  /** Stops waiting for a supergraph that has not appeared yet (shutdown during start-up). */
+  abort(): void {
+    this.waiting.abort();
+  }
+
   async initialize({ update }: SupergraphSdlHookOptions): Promise<{ supergraphSdl: string; cleanup: () => Promise<void> }> {
-    const supergraphSdl = await readFile(this.opts.path, 'utf8');
+    const supergraphSdl = await waitForFile(this.opts.path, this.waiting.signal, this.opts.log);
     this.currentHash = hash(supergraphSdl);
     if (this.opts.watch) this.startWatching(update);
     return { supergraphSdl, cleanup: async () => this.stopWatching() };
@@ -95,6 +101,28 @@ export class FileSupergraphManager implements SupergraphManager {
     this.watcher?.close();
     this.watcher = undefined;
     await this.reloading;
+  }
+}
+
+/** How often a missing supergraph file is looked for, in ms. */
+const MISSING_FILE_POLL_MS = 500;
+
+/**
+ * Reads the supergraph, waiting for it to appear: a gateway may start before its supergraph is
+ * mounted or composed. Meanwhile /health is up and /ready says `supergraph: not loaded`.
+ */
+export async function waitForFile(file: string, signal: AbortSignal, log: Logger): Promise<string> {
+  let warned = false;
+  for (;;) {
+    try {
+      return await readFile(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      if (!warned) log.warn({ path: file }, 'supergraph file does not exist yet; waiting for it');
+      warned = true;
+    }
+    if (signal.aborted) throw new Error('stopped while waiting for the supergraph');
+    await new Promise((r) => setTimeout(r, MISSING_FILE_POLL_MS));
   }
 }
 

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { SupergraphManager, SupergraphSdlHook } from '@apollo/gateway';
 import type { Logger } from '../logger';
 import type { Redis } from '../redis';
-import type { ReloadOutcome } from './file-supergraph-manager';
+import { waitForFile, type ReloadOutcome } from './file-supergraph-manager';
 import { SUPERGRAPH_KEY, supergraphChannel } from './redis-supergraph-keys';
 
 type SupergraphSdlHookOptions = Parameters<SupergraphSdlHook>[0];
@@ -31,8 +30,14 @@ export class RedisSupergraphManager implements SupergraphManager {
   /** The last published SDL that failed to load: not retried on every poll. */
   private rejectedHash = '';
   private reloading: Promise<void> = Promise.resolve();
+  private readonly waiting = new AbortController();
 
   constructor(private readonly opts: RedisSupergraphManagerOptions) {}
+
+  /** Stops waiting for a fallback file that has not appeared yet (shutdown during start-up). */
+  abort(): void {
+    this.waiting.abort();
+  }
 
   get hash(): string {
     return this.currentHash;
@@ -43,7 +48,7 @@ export class RedisSupergraphManager implements SupergraphManager {
       this.opts.log.warn({ error: err.message }, 'cannot read the published supergraph; using the file');
       return null;
     });
-    const supergraphSdl = published ?? (await readFile(this.opts.fallbackPath, 'utf8'));
+    const supergraphSdl = published ?? (await waitForFile(this.opts.fallbackPath, this.waiting.signal, this.opts.log));
     if (!published) this.opts.log.info({ path: this.opts.fallbackPath }, 'no published supergraph in Redis yet; serving the file');
     this.currentHash = hash(supergraphSdl);
     await this.subscribe(update);

@@ -1,0 +1,162 @@
+import { isErrorCode } from '../errors';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, register, Registry } from 'prom-client';
+
+/** What the gateway reads at scrape time. */
+export interface MetricSources {
+  breakerStates(): Record<string, 'closed' | 'open' | 'half-open'>;
+  planCacheStats(): { localHits: number; sharedHits: number; misses: number };
+}
+
+/** Codes that mean "a limit refused the operation before execution". */
+export const REJECTION_CODES: ReadonlySet<string> = new Set([
+  'RATE_LIMITED',
+  'THROTTLED',
+  'COST_ESTIMATED_TOO_EXPENSIVE',
+  'RATE_LIMITER_UNAVAILABLE',
+  'DEPTH_LIMIT_EXCEEDED',
+  'ALIAS_LIMIT_EXCEEDED',
+  'ROOT_FIELD_LIMIT_EXCEEDED',
+  'DIRECTIVE_LIMIT_EXCEEDED',
+  'TOKEN_LIMIT_EXCEEDED',
+  'BATCHING_DISABLED',
+  'BATCH_LIMIT_EXCEEDED',
+  'PAYLOAD_TOO_LARGE',
+  'PERSISTED_QUERY_NOT_IN_LIST',
+]);
+
+const BREAKER_VALUES = { closed: 0, 'half-open': 1, open: 2 } as const;
+
+/** Label values a client chooses (operation names) are capped: past this many, they count as `other`. */
+export const MAX_OPERATION_NAMES = 100;
+
+const DURATION_BUCKETS_S = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const COST_BUCKETS = [0, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
+
+/**
+ * Every Prometheus metric the gateway exposes on GET /metrics, in one registry per gateway (so
+ * tests running several gateways in one process do not mix counts). Names follow Prometheus
+ * conventions; no label takes an unbounded value (user ids, paths, raw queries never appear).
+ */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  private readonly operationNames = new Set<string>();
+
+  readonly requests = new Counter({
+    name: 'frontdoor_graphql_requests_total',
+    help: 'GraphQL requests by operation name (capped), operation type and outcome (success, partial, rejected, error).',
+    labelNames: ['operation_name', 'operation_type', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly requestDuration = new Histogram({
+    name: 'frontdoor_graphql_request_duration_seconds',
+    help: 'Time from request arrival to response, by operation name (capped), type and outcome.',
+    labelNames: ['operation_name', 'operation_type', 'outcome'] as const,
+    buckets: DURATION_BUCKETS_S,
+    registers: [this.registry],
+  });
+
+  readonly errors = new Counter({
+    name: 'frontdoor_graphql_errors_total',
+    help: 'Errors returned to clients by extensions.code (codes from the error table, else "other").',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+
+  readonly rejections = new Counter({
+    name: 'frontdoor_rejections_total',
+    help: 'Operations refused before execution by a limit (rate, budget, cost, operation limits), by code.',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+
+  readonly subgraphFetches = new Counter({
+    name: 'frontdoor_subgraph_fetches_total',
+    help: 'Calls to subgraphs by subgraph and outcome (ok, graphql_errors, timeout, unavailable, circuit_open, error).',
+    labelNames: ['subgraph', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly subgraphFetchDuration = new Histogram({
+    name: 'frontdoor_subgraph_fetch_duration_seconds',
+    help: 'Duration of subgraph calls (including retries), by subgraph.',
+    labelNames: ['subgraph'] as const,
+    buckets: DURATION_BUCKETS_S,
+    registers: [this.registry],
+  });
+
+  readonly estimatedCost = new Histogram({
+    name: 'frontdoor_operation_estimated_cost',
+    help: 'Estimated cost of executed operations (demand control).',
+    buckets: COST_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly actualCost = new Histogram({
+    name: 'frontdoor_operation_actual_cost',
+    help: 'Actual cost of executed operations, computed from the response.',
+    buckets: COST_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly cacheLookups: Counter<'cache' | 'result'>;
+
+  readonly schemaReloads = new Counter({
+    name: 'frontdoor_schema_reloads_total',
+    help: 'Supergraph reload attempts by outcome (updated, rejected).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(sources: MetricSources, opts: { defaultMetrics: boolean } = { defaultMetrics: true }) {
+    if (opts.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'frontdoor_' });
+    new Gauge({
+      name: 'frontdoor_subgraph_circuit_state',
+      help: 'Circuit breaker state per subgraph: 0 closed, 1 half-open, 2 open.',
+      labelNames: ['subgraph'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const [subgraph, state] of Object.entries(sources.breakerStates())) this.set({ subgraph }, BREAKER_VALUES[state]);
+      },
+    });
+    // The plan cache keeps its own counters; each scrape adds their growth since the last one.
+    const seen = { localHits: 0, sharedHits: 0, misses: 0 };
+    this.cacheLookups = new Counter({
+      name: 'frontdoor_cache_lookups_total',
+      help: 'Cache lookups by cache (response: fresh, stale, miss, unavailable; plan: hit_local, hit_shared, miss).',
+      labelNames: ['cache', 'result'] as const,
+      registers: [this.registry],
+      collect() {
+        const now = sources.planCacheStats();
+        this.inc({ cache: 'plan', result: 'hit_local' }, now.localHits - seen.localHits);
+        this.inc({ cache: 'plan', result: 'hit_shared' }, now.sharedHits - seen.sharedHits);
+        this.inc({ cache: 'plan', result: 'miss' }, now.misses - seen.misses);
+        Object.assign(seen, { localHits: now.localHits, sharedHits: now.sharedHits, misses: now.misses });
+      },
+    });
+  }
+
+  /** A request refused before GraphQL processing (body limit, authentication, global rate limit, …). */
+  recordRejected(code: string, durationS: number): void {
+    const labels = { operation_name: 'unknown', operation_type: 'unknown', outcome: 'rejected' };
+    this.requests.inc(labels);
+    this.requestDuration.observe(labels, durationS);
+    this.errors.inc({ code: isErrorCode(code) ? code : 'other' });
+    if (REJECTION_CODES.has(code)) this.rejections.inc({ code });
+  }
+
+  /** Every metric of this gateway plus prom-client's default registry (libraries register there). */
+  async render(): Promise<{ contentType: string; body: string }> {
+    const merged = Registry.merge([this.registry, register]);
+    return { contentType: merged.contentType, body: await merged.metrics() };
+  }
+
+  /** The operation-name label: the name itself for the first MAX_OPERATION_NAMES names seen, then `other`. */
+  operationLabel(name: string | null | undefined): string {
+    if (!name) return 'anonymous';
+    if (this.operationNames.has(name)) return name;
+    if (this.operationNames.size >= MAX_OPERATION_NAMES) return 'other';
+    this.operationNames.add(name);
+    return name;
+  }
+}
