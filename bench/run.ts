@@ -19,7 +19,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { SUBGRAPH_NAMES } from '../subgraphs/registry';
-import { frontdoorFeatureEnv, frontdoorRequestHeaders } from './features';
+import { BENCH_IDENTITY_SECRET, frontdoorFeatureEnv, frontdoorRequestHeaders } from './features';
 import { ROOT, cpuTimeMs, freePort, peakRssMb, spawnTs, stopAll, waitForGraphQL, type Child } from './processes';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -56,7 +56,7 @@ async function startSubgraphs(latencyMs: number): Promise<Stack> {
   const subgraphUrls: Record<string, string> = {};
   for (const name of SUBGRAPH_NAMES) {
     const port = await freePort();
-    children.push(spawnTs(name, `subgraphs/${name}/main.ts`, { PORT: String(port), HOST: '127.0.0.1', SUBGRAPH_LATENCY_MS: String(latencyMs), LOG_LEVEL: 'silent', SEED_USERS: String(SEED_USERS) }));
+    children.push(spawnTs(name, `subgraphs/${name}/main.ts`, { PORT: String(port), HOST: '127.0.0.1', SUBGRAPH_LATENCY_MS: String(latencyMs), LOG_LEVEL: 'silent', SEED_USERS: String(SEED_USERS), SUBGRAPH_IDENTITY_SECRET: BENCH_IDENTITY_SECRET }));
     subgraphUrls[name] = `http://127.0.0.1:${port}/graphql`;
   }
   await Promise.all(children.map((c) => waitForGraphQL(c, subgraphUrls[c.name]!)));
@@ -240,7 +240,7 @@ async function main(): Promise<void> {
     process.stderr.write('scenario 1: five sequential calls vs one profile query (50 ms per subgraph)\n');
     const slow = await startSubgraphs(50);
     all.push(...slow.children);
-    const slowFrontdoor = await startGateway('Frontdoor', 'gateway/src/main.ts', slow, frontdoorFeatureEnv(), frontdoorRequestHeaders());
+    const slowFrontdoor = await startGateway('Frontdoor', 'gateway/src/main.ts', slow, frontdoorFeatureEnv(), await frontdoorRequestHeaders());
     all.push(slowFrontdoor.child);
     const rows = await latencyScenario(slow, slowFrontdoor);
     await stopAll([...slow.children, slowFrontdoor.child]);
@@ -250,11 +250,11 @@ async function main(): Promise<void> {
     process.stderr.write('scenario 2: throughput of the profile query\n');
     const fast = await startSubgraphs(0);
     all.push(...fast.children);
-    const frontdoor = await startGateway('Frontdoor (all features)', 'gateway/src/main.ts', fast, frontdoorFeatureEnv(), frontdoorRequestHeaders());
+    const frontdoor = await startGateway('Frontdoor (all features)', 'gateway/src/main.ts', fast, frontdoorFeatureEnv(), await frontdoorRequestHeaders());
     all.push(frontdoor.child);
-    const apollo = await startGateway('@apollo/gateway + @apollo/server (vanilla)', 'bench/apollo-gateway.ts', fast, { NODE_ENV: 'production' });
+    const apollo = await startGateway('@apollo/gateway + @apollo/server (vanilla)', 'bench/apollo-gateway.ts', fast, { NODE_ENV: 'production', SUBGRAPH_IDENTITY_SECRET: BENCH_IDENTITY_SECRET });
     all.push(apollo.child);
-    const hive = await startGateway('@graphql-hive/gateway', 'bench/hive-gateway.ts', fast, { NODE_ENV: 'production' });
+    const hive = await startGateway('@graphql-hive/gateway', 'bench/hive-gateway.ts', fast, { NODE_ENV: 'production', SUBGRAPH_IDENTITY_SECRET: BENCH_IDENTITY_SECRET });
     all.push(hive.child);
     await checkAnswers(frontdoor, [apollo, hive]);
 
