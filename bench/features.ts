@@ -20,7 +20,7 @@ export function frontdoorFeatureEnv(): Record<string, string> {
     // Rate limits, demand control and cost budgets are all evaluated on every request; the limits
     // are set high enough that one benchmark client is never throttled.
     RATE_LIMIT_ENABLED: 'true',
-    RATE_LIMIT_PER_MINUTE: '100000000',
+    RATE_LIMIT_PER_MINUTE: '1000000',
     COST_MODE: 'enforce',
     COST_BUDGET_ENABLED: 'true',
     COST_BUDGET_CAPACITY: '100000000',

@@ -15,6 +15,8 @@ const secret = process.env.SUBGRAPH_IDENTITY_SECRET ?? '';
 const gateway = createGatewayRuntime({
   supergraph: readFileSync(process.env.SUPERGRAPH_PATH ?? '', 'utf8'),
   logging: false,
+  // Its own request-id plugin would overwrite the x-request-id the identity is bound to.
+  requestId: false,
   propagateHeaders: {
     fromClientToSubgraphs: () => {
       const requestId = randomUUID();
