@@ -46,7 +46,7 @@ export interface Stack {
  */
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const names = opts.subgraphs ?? SUBGRAPH_NAMES;
-  const handles = await Promise.all(
+  const started = await Promise.allSettled(
     names.map((name) =>
       startSubgraph(createSubgraph(name), {
         port: 0,
@@ -58,26 +58,34 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       }),
     ),
   );
+  const handles = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(handles.map((h) => h.stop()));
+    throw failed.reason;
+  }
   const subgraphs: Partial<Record<SubgraphName, SubgraphHandle>> = {};
   const urlEnv: Record<string, string> = {};
   for (const h of handles) {
     subgraphs[h.name] = h;
     urlEnv[`SUBGRAPH_URL_${h.name.toUpperCase()}`] = h.url;
   }
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    SUPERGRAPH_WATCH: 'false',
-    SHUTDOWN_GRACE_MS: '2000',
-    ...urlEnv,
-    ...redisEnv(opts.redis),
-    ...opts.env,
-  });
   let gateway: GatewayHandle;
   try {
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      SUPERGRAPH_WATCH: 'false',
+      SHUTDOWN_GRACE_MS: '2000',
+      ...urlEnv,
+      ...redisEnv(opts.redis),
+      ...opts.env,
+    });
     gateway = await startGateway(config, { log: createLogger(config.log), ...opts.gatewayDeps });
   } catch (err) {
+    // A refused config (or a gateway that fails to start) must not leave the subgraphs listening:
+    // their open servers would keep Jest from exiting after the run.
     await Promise.all(handles.map((h) => h.stop()));
     throw err;
   }

@@ -21,6 +21,11 @@ export async function bearer(sub: string, scopes = '', claims: JWTPayload = {}):
   return { authorization: `Bearer ${await signHs256({ sub, ...(scopes ? { scope: scopes } : {}), ...claims })}` };
 }
 
+/** `Authorization` header for user `id` with the scopes the profile operation needs (orders:read payments:read). */
+export function profileOwner(id: string): Promise<Record<string, string>> {
+  return bearer(id, 'orders:read payments:read');
+}
+
 /** A token with `alg: none` (unsigned), built by hand: jose refuses to make one. */
 export function unsignedToken(claims: JWTPayload = {}): string {
   const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { executeAs, principal } from '../helpers/as-principal';
 import { startSecondGateway, type ExtraGateway } from '../helpers/second-gateway';
-import { startStack, uniqueKeyPrefix, type Stack } from '../helpers/stack';
+import { startStack, uniqueKeyPrefix, type GraphQLResult, type Stack } from '../helpers/stack';
+import { bearer, profileOwner } from '../helpers/tokens';
 
 const PROFILE = readFileSync(path.resolve(__dirname, '../../gateway/operations/profile.graphql'), 'utf8');
 
@@ -19,16 +19,22 @@ describe('response cache: invalidation across instances', () => {
     b = await startSecondGateway(stack, keyPrefix);
   });
   afterAll(async () => {
-    await b.stop();
-    await stack.stop();
+    await b?.stop();
+    await stack?.stop();
   });
+
+  /** User `id` reads their own profile on B, with the scopes it needs. */
+  async function profileOnB(id: string): Promise<GraphQLResult> {
+    return b.post({ query: PROFILE, variables: { id } }, await profileOwner(id));
+  }
 
   /** B answers user `id`'s profile from its cache (no subgraph call) before the mutation. */
   async function cachedOnB(id: string): Promise<Profile> {
-    const first = await executeAs(b.gateway, principal(id), PROFILE, { id });
+    const first = await profileOnB(id);
+    expect(first.body.errors).toBeUndefined();
     stack.clearRecordedRequests();
-    const hit = await executeAs(b.gateway, principal(id), PROFILE, { id });
-    expect(hit.headers.get('age')).toBeDefined();
+    const hit = await profileOnB(id);
+    expect(hit.headers.get('age')).not.toBeNull();
     expect(stack.subgraphs.users?.requests).toHaveLength(0);
     return first.body.data as Profile;
   }
@@ -37,39 +43,53 @@ describe('response cache: invalidation across instances', () => {
     // Arrange
     const before = await cachedOnB('31');
 
-    // Act: anonymous HTTP mutation on A; the user comes from its userId argument
-    const mutation = await stack.query('mutation Add($u: ID!, $sku: String!) { addToWishlist(userId: $u, sku: $sku, name: "Kettle") { count } }', {
-      u: '31',
-      sku: `SKU-${randomUUID()}`,
-    });
-    const after = await executeAs(b.gateway, principal('31'), PROFILE, { id: '31' });
+    // Act: the mutation on A as an admin (not the user), so the user comes from its userId argument
+    const mutation = await stack.query(
+      'mutation Add($u: ID!, $sku: String!) { addToWishlist(userId: $u, sku: $sku, name: "Kettle") { count } }',
+      { u: '31', sku: `SKU-${randomUUID()}` },
+      await bearer('support-1', 'admin'),
+    );
+    const after = await profileOnB('31');
 
     // Assert
     expect(mutation.body.errors).toBeUndefined();
-    expect(after.headers.get('age')).toBeUndefined();
+    expect(after.headers.get('age')).toBeNull();
     expect((after.body.data as Profile).user.wishlist.count).toBe(before.user.wishlist.count + 1);
   });
 
-  // The caller fallback (placeOrder without userId acts for the caller) needs identity forwarded
-  // to subgraphs, which the auth work (issue 3) adds; the rule itself is unit-tested.
   it('when placeOrder names the user in a variable input, then instance B serves the new order', async () => {
     // Arrange
     const before = await cachedOnB('32');
 
     // Act
-    const placed = await executeAs(
-      stack.gateway,
-      principal('32'),
+    const placed = await stack.query(
       'mutation Place($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }',
       { input: { userId: '32', items: [{ sku: 'SKU-001', quantity: 1 }] } },
+      await bearer('32'),
     );
-    const after = await executeAs(b.gateway, principal('32'), PROFILE, { id: '32' });
+    const after = await profileOnB('32');
 
     // Assert
     expect(placed.body.errors).toBeUndefined();
-    expect(after.headers.get('age')).toBeUndefined();
+    expect(after.headers.get('age')).toBeNull();
     expect((after.body.data as Profile).user.orders[0]?.id).toBe((placed.body.data as { placeOrder: { id: string } }).placeOrder.id);
     expect(before.user.orders[0]?.id).not.toBe((placed.body.data as { placeOrder: { id: string } }).placeOrder.id);
+  });
+
+  it('when placeOrder omits userId, then it acts for the caller and instance B drops the caller\'s cached profile', async () => {
+    // Arrange
+    const before = await cachedOnB('35');
+
+    // Act: no userId anywhere in the operation: the subject is the authenticated caller
+    const placed = await stack.query('mutation { placeOrder(input: { items: [{ sku: "SKU-002", quantity: 1 }] }) { id } }', {}, await bearer('35'));
+    const after = await profileOnB('35');
+
+    // Assert
+    const placedId = (placed.body.data as { placeOrder: { id: string } } | null)?.placeOrder.id;
+    expect(placed.body.errors).toBeUndefined();
+    expect(after.headers.get('age')).toBeNull();
+    expect((after.body.data as Profile).user.orders[0]?.id).toBe(placedId);
+    expect(before.user.orders[0]?.id).not.toBe(placedId);
   });
 
   it('when addReview names the user in its input, then that user\'s cached profile is dropped and others\' stay', async () => {
@@ -78,14 +98,19 @@ describe('response cache: invalidation across instances', () => {
     await cachedOnB('34');
 
     // Act
-    await stack.query('mutation { addReview(input: { userId: "33", productSku: "SKU-002", rating: 5, body: "Great" }) { id } }');
+    const review = await stack.query(
+      'mutation { addReview(input: { userId: "33", productSku: "SKU-002", rating: 5, body: "Great" }) { id } }',
+      {},
+      await bearer('33'),
+    );
     stack.clearRecordedRequests();
-    const changed = await executeAs(b.gateway, principal('33'), PROFILE, { id: '33' });
-    const untouched = await executeAs(b.gateway, principal('34'), PROFILE, { id: '34' });
+    const changed = await profileOnB('33');
+    const untouched = await profileOnB('34');
 
     // Assert
+    expect(review.body.errors).toBeUndefined();
     expect((changed.body.data as Profile).user.reviewStats.count).toBe(before.user.reviewStats.count + 1);
-    expect(changed.headers.get('age')).toBeUndefined();
-    expect(untouched.headers.get('age')).toBeDefined();
+    expect(changed.headers.get('age')).toBeNull();
+    expect(untouched.headers.get('age')).not.toBeNull();
   });
 });

@@ -1,4 +1,5 @@
 import { startStack, type Stack } from '../helpers/stack';
+import { bearer } from '../helpers/tokens';
 
 /** 1 (UserConnection) + n × (UserEdge 1 + User 1) with `first: n`, per the users schema's @listSize. */
 const users = (n: number) => `{ users(first: ${n}) { edges { node { id } } } }`;
@@ -42,8 +43,9 @@ describe('demand control and cost budgets (enforce mode, Redis)', () => {
   });
 
   it('when the response is smaller than estimated, then the unused points are refunded', async () => {
-    // Estimate: user 1 + 50 orders × 1 = 51 reserved; the seed user has only a few orders.
-    const res = await stack.query('{ user(id: "1") { orders(first: 50) { id } } }', {}, as('198.51.100.3'));
+    // Estimate: user 1 + 50 orders × 1 = 51 reserved; the seed user has only a few orders. Orders need
+    // `orders:read`: the budget is then the token subject's (no other test here calls as user 1).
+    const res = await stack.query('{ user(id: "1") { orders(first: 50) { id } } }', {}, await bearer('1', 'orders:read'));
     const orders = (res.body.data?.user as { orders: unknown[] }).orders;
     const cost = costOf(res.body);
     expect(cost?.requestedQueryCost).toBe(51);

@@ -20,7 +20,13 @@ describe('subgraph error details in production', () => {
     proxy = await startFlakyProxy();
     stack = await startStack({
       subgraphs: ['users', 'wishlist'],
-      env: { NODE_ENV: 'production', SUBGRAPH_URL_WISHLIST: proxy.url, SUBGRAPH_RETRY_MAX: '0' },
+      // Production refuses the public development identity secret; startStack gives it to the subgraphs too.
+      env: {
+        NODE_ENV: 'production',
+        SUBGRAPH_IDENTITY_SECRET: 'production-test-identity-secret-0123456789',
+        SUBGRAPH_URL_WISHLIST: proxy.url,
+        SUBGRAPH_RETRY_MAX: '0',
+      },
       gatewayDeps: { log: pino({ level: 'debug' }, sink) },
     });
     proxy.targetUrl = stack.subgraphs.wishlist!.url;

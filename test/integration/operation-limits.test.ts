@@ -11,6 +11,8 @@ describe('operation limits', () => {
       subgraphs: ['users'],
       env: {
         NODE_ENV: 'production',
+        // Production refuses the public development identity secret; startStack gives it to the subgraphs too.
+        SUBGRAPH_IDENTITY_SECRET: 'production-test-identity-secret-0123456789',
         MAX_DEPTH: '3',
         MAX_ALIASES: '2',
         MAX_ROOT_FIELDS: '3',

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { loadManifest } from '../../gateway/src/cache/manifest';
 import { startSecondGateway, type ExtraGateway } from '../helpers/second-gateway';
 import { postGraphQL, startStack, uniqueKeyPrefix, type Stack } from '../helpers/stack';
+import { profileOwner } from '../helpers/tokens';
 
 const OPERATIONS = path.resolve(__dirname, '../../gateway/operations');
 const MANIFEST = path.join(OPERATIONS, 'persisted-query-manifest.json');
@@ -28,8 +29,8 @@ describe('automatic persisted queries shared through Redis', () => {
     b = await startSecondGateway(stack, keyPrefix);
   });
   afterAll(async () => {
-    await b.stop();
-    await stack.stop();
+    await b?.stop();
+    await stack?.stop();
   });
 
   it('when a hash is unknown, then PERSISTED_QUERY_NOT_FOUND; once registered with its query on A, the hash alone works on B', async () => {
@@ -66,17 +67,17 @@ describe('trusted documents (manifest) in safelist mode', () => {
   beforeAll(async () => {
     stack = await startStack({ redis: true, env: { PERSISTED_QUERIES_MANIFEST: MANIFEST, PERSISTED_QUERIES_SAFELIST: 'true' } });
   });
-  afterAll(() => stack.stop());
+  afterAll(() => stack?.stop());
 
   it('when a client sends only a manifest id, then the manifest operation runs', async () => {
-    const result = await postGraphQL(stack.gatewayUrl, persisted(PROFILE_ID, { variables: { id: '4' } }));
+    const result = await postGraphQL(stack.gatewayUrl, persisted(PROFILE_ID, { variables: { id: '4' } }), await profileOwner('4'));
     expect(result.status).toBe(200);
     expect(result.body.errors).toBeUndefined();
     expect((result.body.data?.user as { id: string }).id).toBe('4');
   });
 
   it('when a client sends a listed body (even formatted differently, with comments), then it runs', async () => {
-    const result = await stack.query(PROFILE_FILE_TEXT, { id: '4' });
+    const result = await stack.query(PROFILE_FILE_TEXT, { id: '4' }, await profileOwner('4'));
     expect(result.body.errors).toBeUndefined();
     expect((result.body.data?.user as { id: string }).id).toBe('4');
   });
@@ -117,10 +118,10 @@ describe('trusted documents without safelist', () => {
   beforeAll(async () => {
     stack = await startStack({ env: { PERSISTED_QUERIES_MANIFEST: MANIFEST } });
   });
-  afterAll(() => stack.stop());
+  afterAll(() => stack?.stop());
 
   it('when a manifest is loaded without safelist, then manifest ids work and other operations still run', async () => {
-    const byId = await postGraphQL(stack.gatewayUrl, persisted(PROFILE_ID, { variables: { id: '5' } }));
+    const byId = await postGraphQL(stack.gatewayUrl, persisted(PROFILE_ID, { variables: { id: '5' } }), await profileOwner('5'));
     const other = await stack.query('{ users(first: 1) { edges { node { id } } } }');
     expect(byId.body.errors).toBeUndefined();
     expect(other.status).toBe(200);

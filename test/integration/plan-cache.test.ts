@@ -3,6 +3,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startSecondGateway, type ExtraGateway } from '../helpers/second-gateway';
 import { startStack, uniqueKeyPrefix, type Stack } from '../helpers/stack';
+import { profileOwner } from '../helpers/tokens';
 
 const PROFILE = readFileSync(path.resolve(__dirname, '../../gateway/operations/profile.graphql'), 'utf8');
 
@@ -16,8 +17,8 @@ describe('query-plan cache shared through Redis', () => {
     b = await startSecondGateway(stack, keyPrefix, { RESPONSE_CACHE_ENABLED: 'false' });
   });
   afterAll(async () => {
-    await b.stop();
-    await stack.stop();
+    await b?.stop();
+    await stack?.stop();
   });
 
   /** The plan is written to Redis without holding up the request that built it. */
@@ -34,19 +35,21 @@ describe('query-plan cache shared through Redis', () => {
   }
 
   it('when instance A planned an operation, then instance B executes A\'s plan from Redis without planning', async () => {
-    // Arrange: A plans and executes the profile
-    const onA = await stack.query(PROFILE, { id: '8' });
+    // Arrange: A plans and executes the profile for its owner (every field authorized, so every subgraph is in the plan)
+    const owner = await profileOwner('8');
+    const onA = await stack.query(PROFILE, { id: '8' }, owner);
     expect(stack.gateway.planCacheStats().misses).toBe(1);
     const keys = await sharedPlanKeys();
 
     // Act: B has never seen the operation
-    const onB = await b.post({ query: PROFILE, variables: { id: '8' } });
-    const againOnB = await b.post({ query: PROFILE, variables: { id: '8' } });
+    const onB = await b.post({ query: PROFILE, variables: { id: '8' } }, owner);
+    const againOnB = await b.post({ query: PROFILE, variables: { id: '8' } }, owner);
 
     // Assert: B planned nothing, took A's plan once, then kept it in memory; the revived plan works
     expect(keys).toHaveLength(1);
     expect(keys[0]).toContain(':plan:');
     expect(b.gateway.planCacheStats()).toEqual({ localHits: 1, sharedHits: 1, misses: 0, sharedFailures: 0 });
+    expect(onA.body.errors).toBeUndefined();
     expect(onB.body.errors).toBeUndefined();
     expect(onB.body.data).toEqual(onA.body.data);
     expect(againOnB.body.data).toEqual(onA.body.data);

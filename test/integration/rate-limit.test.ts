@@ -1,8 +1,10 @@
 import type { GatewayHandle } from '../../gateway/src/server';
 import { startExtraGateway } from '../helpers/gateways';
 import { postGraphQL, startStack, testRedisUrl, uniqueKeyPrefix, type Stack } from '../helpers/stack';
+import { bearer } from '../helpers/tokens';
 
-const ADD_REVIEW = 'mutation { addReview(input: { userId: "1", productSku: "SKU-001", rating: 5, body: "ok" }) { id } }';
+/** addReview is @authenticated and subgraphs check ownership: each caller reviews as themselves. */
+const addReview = (userId: string) => `mutation { addReview(input: { userId: "${userId}", productSku: "SKU-001", rating: 5, body: "ok" }) { id } }`;
 
 describe('rate limits: @rateLimit fields and the global per-caller limit, in Redis', () => {
   let stack: Stack;
@@ -13,17 +15,19 @@ describe('rate limits: @rateLimit fields and the global per-caller limit, in Red
   afterAll(() => stack?.stop());
 
   it('when a field declared @rateLimit(limit: 5, duration: 60) is called a 6th time, then 429 RATE_LIMITED with Retry-After and RateLimit headers, and the subgraph is not called', async () => {
-    // Arrange: five allowed calls, headers counting down
+    // Arrange: five allowed calls that reach the subgraph, headers counting down
+    const user1 = await bearer('1');
     for (let i = 1; i <= 5; i += 1) {
-      const ok = await stack.query(ADD_REVIEW);
+      const ok = await stack.query(addReview('1'), {}, user1);
       expect(ok.status).toBe(200);
+      expect(ok.body.data?.addReview).toEqual({ id: expect.any(String) });
       expect(ok.headers.get('ratelimit-limit')).toBe('5');
       expect(ok.headers.get('ratelimit-remaining')).toBe(String(5 - i));
     }
     stack.clearRecordedRequests();
 
     // Act
-    const res = await stack.query(ADD_REVIEW);
+    const res = await stack.query(addReview('1'), {}, user1);
 
     // Assert
     expect(res.status).toBe(429);
@@ -35,14 +39,15 @@ describe('rate limits: @rateLimit fields and the global per-caller limit, in Red
     expect(stack.subgraphs.reviews?.requests).toHaveLength(0);
   });
 
-  it('when another client IP uses the same field through another instance, then it has its own allowance and the first IP stays limited', async () => {
-    // A second instance on the same Redis that believes X-Forwarded-For (TRUST_PROXY), so the test can pick the IP.
-    const other = await startExtraGateway(stack, { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: keyPrefix, TRUST_PROXY: 'true' });
+  it('when another caller uses the same field through another instance, then it has its own allowance and the first caller stays limited', async () => {
+    // A second instance on the same Redis: the limit is per caller (the token's subject), fleet-wide.
+    const other = await startExtraGateway(stack, { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: keyPrefix });
     try {
-      const otherIp = await postGraphQL(other.url, { query: ADD_REVIEW }, { 'x-forwarded-for': '203.0.113.7' });
-      expect(otherIp.status).toBe(200);
-      const sameIp = await postGraphQL(other.url, { query: ADD_REVIEW }, { 'x-forwarded-for': '127.0.0.1' });
-      expect(sameIp.status).toBe(429);
+      const otherCaller = await postGraphQL(other.url, { query: addReview('2') }, await bearer('2'));
+      expect(otherCaller.status).toBe(200);
+      expect(otherCaller.body.data?.addReview).toEqual({ id: expect.any(String) });
+      const sameCaller = await postGraphQL(other.url, { query: addReview('1') }, await bearer('1'));
+      expect(sameCaller.status).toBe(429);
     } finally {
       await other.stop();
     }
@@ -117,7 +122,8 @@ describe('three gateway instances and a @rateLimit(limit: 10) field', () => {
   it('when placeOrder is called 25 times concurrently across the three, then exactly 10 orders are placed', async () => {
     const urls = [stack.gatewayUrl, ...extras.map((g) => g.url)];
     const mutation = 'mutation { placeOrder(input: { userId: "1", items: [{ sku: "SKU-001", quantity: 1 }] }) { id } }';
-    const results = await Promise.all(Array.from({ length: 25 }, (_, i) => postGraphQL(urls[i % 3] as string, { query: mutation })));
+    const user1 = await bearer('1');
+    const results = await Promise.all(Array.from({ length: 25 }, (_, i) => postGraphQL(urls[i % 3] as string, { query: mutation }, user1)));
     expect(results.filter((r) => r.status === 200 && r.body.data?.placeOrder)).toHaveLength(10);
     expect(results.filter((r) => r.status === 429)).toHaveLength(15);
     expect(stack.subgraphs.orders?.requests.filter((r) => r.query.includes('placeOrder'))).toHaveLength(10);

@@ -1,4 +1,5 @@
 import { startStack, type Stack } from '../helpers/stack';
+import { bearer } from '../helpers/tokens';
 
 const QUERY = 'query Wish($id: ID!) { user(id: $id) { id wishlist { count } } }';
 
@@ -30,10 +31,29 @@ describe('in-flight deduplication of subgraph fetches', () => {
     expect(stack.subgraphs.wishlist?.requests.map((r) => r.headers['accept-language']).sort()).toEqual(['de', 'en']);
   });
 
+  it('when the same user sends identical queries concurrently with different tokens, then they share one request', async () => {
+    // Each request's signed identity header is unique (request id, expiry); the caller it names is not.
+    const tokens = await Promise.all([bearer('1', 'orders:read'), bearer('1', 'orders:read'), bearer('1', 'orders:read')]);
+
+    await Promise.all(tokens.map((t) => stack.query(QUERY, { id: '1' }, t)));
+
+    expect(stack.subgraphs.wishlist?.requests).toHaveLength(1);
+  });
+
+  it('when different callers send identical queries concurrently, then the callers do not share a response', async () => {
+    const callers = await Promise.all([bearer('1'), bearer('2'), bearer('1', 'admin')]);
+
+    const results = await Promise.all([...callers.map((c) => stack.query(QUERY, { id: '1' }, c)), stack.query(QUERY, { id: '1' })]);
+
+    for (const res of results) expect(res.body.data).toEqual({ user: { id: '1', wishlist: { count: expect.any(Number) } } });
+    expect(stack.subgraphs.wishlist?.requests).toHaveLength(4);
+  });
+
   it('when identical mutations run concurrently, then each one reaches the subgraph', async () => {
     const mutation = 'mutation { addToWishlist(userId: "7", sku: "SKU-001", name: "Lamp") { count } }';
+    const owner = await bearer('7');
 
-    await Promise.all(Array.from({ length: 3 }, () => stack.query(mutation)));
+    await Promise.all(Array.from({ length: 3 }, () => stack.query(mutation, {}, owner)));
 
     expect(stack.subgraphs.wishlist?.requests).toHaveLength(3);
   });

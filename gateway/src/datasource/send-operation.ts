@@ -35,6 +35,7 @@ export async function sendSubgraphOperation(
     url: source.url,
     headers: headers.toRecord(),
     body: JSON.stringify(withoutHttp),
+    principal: context.principal,
     idempotent: isQuery(incoming.document),
     log: context.log,
   });

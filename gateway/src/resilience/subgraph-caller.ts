@@ -1,4 +1,6 @@
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
+import { IDENTITY_HEADER } from '../auth/identity-header';
+import type { Principal } from '../auth/principal';
 import type { PostToSubgraph } from '../datasource/undici-fetcher';
 import type { Logger } from '../logger';
 import { backoffDelayMs, parseRetryAfterMs } from './backoff';
@@ -14,6 +16,12 @@ export interface SubgraphRequest {
   /** Every header the data source sends (lower-case names). */
   headers: Record<string, string>;
   body: string;
+  /**
+   * Whom the call is made for. It stands in for the signed identity header in the deduplication
+   * key: that header differs on every request (it binds the request id and an expiry), while the
+   * caller it names (id and scopes) is what the subgraph answers by.
+   */
+  principal: Pick<Principal, 'id' | 'scopes'>;
   /**
    * True only for query operations: they may be retried and shared. Mutations (and anything we
    * cannot tell) are sent exactly once and never shared (DESIGN.md: mutations are never retried).
@@ -109,14 +117,21 @@ export class SubgraphCaller {
 }
 
 /**
- * Two calls share a response only if everything the subgraph sees is equal: the body (operation
- * text, variables, operation name) and every header we send except the per-request id, so callers
- * with different identities or forwarded headers never share an answer.
+ * Headers whose value is unique to each request; what they carry that matters is keyed separately.
+ * Trace context is left out too (the subgraph's answer does not depend on it): a shared fetch then
+ * appears only in the first caller's trace.
+ */
+const PER_REQUEST_HEADERS: ReadonlySet<string> = new Set(['x-request-id', IDENTITY_HEADER, 'traceparent', 'tracestate']);
+
+/**
+ * Two calls share a response only if everything the subgraph answers by is equal: the body
+ * (operation text, variables, operation name), the caller, and every other header we send, so
+ * callers with different identities or forwarded headers never share an answer.
  */
 function dedupKey(req: SubgraphRequest): string {
-  let key = req.url;
+  let key = `${req.url}\ncaller:${JSON.stringify([req.principal.id, [...req.principal.scopes].sort()])}`;
   for (const name in req.headers) {
-    if (name !== 'x-request-id') key += `\n${name}:${req.headers[name]}`;
+    if (!PER_REQUEST_HEADERS.has(name)) key += `\n${name}:${req.headers[name]}`;
   }
   return `${key}\n\n${req.body}`;
 }
