@@ -75,7 +75,8 @@ describe('span export over OTLP (a real gateway process)', () => {
     });
     const url = `http://127.0.0.1:${port}/graphql`;
     for (let i = 0; i < 300; i += 1) {
-      if (await fetch(url.replace('/graphql', '/health')).then((r) => r.ok, () => false)) break;
+      // /ready, not /health: the gateway listens before its supergraph has loaded.
+      if (await fetch(url.replace('/graphql', '/ready')).then((r) => r.ok, () => false)) break;
       await new Promise((r) => setTimeout(r, 100));
     }
 
