@@ -12,14 +12,14 @@ import { tmpdir } from 'node:os';
 import autocannon from 'autocannon';
 import { SUBGRAPH_NAMES } from '../subgraphs/registry';
 import { ROOT, freePort, spawnTs, stopAll, waitForGraphQL, type Child } from './processes';
-import { frontdoorFeatureEnv } from './features';
+import { BENCH_IDENTITY_SECRET, frontdoorFeatureEnv, frontdoorRequestHeaders } from './features';
 const PROFILE = readFileSync(path.join(ROOT, 'gateway/operations/profile.graphql'), 'utf8');
 async function main() {
   const children: Child[] = [];
   const urls: Record<string, string> = {};
   for (const name of SUBGRAPH_NAMES) {
     const port = await freePort();
-    children.push(spawnTs(name, `subgraphs/${name}/main.ts`, { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent' }));
+    children.push(spawnTs(name, `subgraphs/${name}/main.ts`, { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', SUBGRAPH_IDENTITY_SECRET: BENCH_IDENTITY_SECRET }));
     urls[name] = `http://127.0.0.1:${port}/graphql`;
   }
   await Promise.all(children.map((c) => waitForGraphQL(c, urls[c.name]!)));
@@ -36,7 +36,8 @@ async function main() {
   const gw: Child = { name: 'gw', proc, stderrTail: [] };
   const url = `http://127.0.0.1:${port}/graphql`;
   await waitForGraphQL(gw, url);
-  const run = (d: number) => autocannon({ url, connections: 16, duration: d, requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: JSON.stringify({ query: PROFILE, variables: { id: String(1 + Math.floor(Math.random() * 1000)) } }) }) }] });
+  const headers = { 'content-type': 'application/json', ...(await frontdoorRequestHeaders()) };
+  const run = (d: number) => autocannon({ url, connections: 16, duration: d, requests: [{ method: 'POST', headers, setupRequest: (req) => ({ ...req, body: JSON.stringify({ query: PROFILE, variables: { id: String(1 + Math.floor(Math.random() * 1000)) } }) }) }] });
   await run(2);
   const r = await run(Number(process.env.PROF_S ?? 10));
   console.log('req/s', r.requests.average, 'p99', r.latency.p99, 'non2xx', r.non2xx);
