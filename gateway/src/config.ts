@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CACHE_ENV, toCacheConfig, type CacheConfig } from './cache/cache-config';
 import { ResilienceEnvSchema, readTimeoutOverrides, toResilienceConfig, type ResilienceConfig } from './resilience/config';
+import type { TokenVerifierOptions } from './auth/jwt';
 
 /**
  * Development secrets: public on purpose (README, `npm run token`), so `npm start` works with no
@@ -213,16 +214,12 @@ export interface LimitsConfig {
   hideSchemaSuggestions: boolean;
 }
 
-export interface AuthConfig {
+/** The token checks (auth/jwt.ts declares them) plus what the rest of authentication needs. */
+export interface AuthConfig extends Omit<TokenVerifierOptions, 'keys'> {
   /** Where verification keys come from: the shared secret (HS*) or a JWKS URL (asymmetric). */
   keys:
-    | { kind: 'secret'; secret: string; isDevSecret: boolean }
-    | { kind: 'jwks'; url: string; cacheMaxAgeMs: number; cooldownMs: number; timeoutMs: number };
-  algorithms: readonly string[];
-  issuer: string;
-  audience: string;
-  clockToleranceS: number;
-  maxTokenBytes: number;
+    | (Extract<TokenVerifierOptions['keys'], { kind: 'secret' }> & { isDevSecret: boolean })
+    | Extract<TokenVerifierOptions['keys'], { kind: 'jwks' }>;
   revocationFailOpen: boolean;
   authorizationMode: 'filter' | 'reject';
   /** HMAC key of the identity header sent to subgraphs. Never logged. */

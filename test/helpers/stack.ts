@@ -65,24 +65,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     throw failed.reason;
   }
   const subgraphs: Partial<Record<SubgraphName, SubgraphHandle>> = {};
-  const urlEnv: Record<string, string> = {};
-  for (const h of handles) {
-    subgraphs[h.name] = h;
-    urlEnv[`SUBGRAPH_URL_${h.name.toUpperCase()}`] = h.url;
-  }
+  for (const h of handles) subgraphs[h.name] = h;
   let gateway: GatewayHandle;
   try {
-    const config = loadConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      SUPERGRAPH_WATCH: 'false',
-      SHUTDOWN_GRACE_MS: '2000',
-      ...urlEnv,
-      ...redisEnv(opts.redis),
-      ...opts.env,
-    });
-    gateway = await startGateway(config, { log: createLogger(config.log), ...opts.gatewayDeps });
+    gateway = await startTestGateway({ ...subgraphUrlEnv(subgraphs), ...redisEnv(opts.redis), ...opts.env }, opts.gatewayDeps);
   } catch (err) {
     // A refused config (or a gateway that fails to start) must not leave the subgraphs listening:
     // their open servers would keep Jest from exiting after the run.
@@ -102,6 +88,30 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       await Promise.all(handles.map((h) => h.stop()));
     },
   };
+}
+
+/**
+ * A gateway as every test starts one: port 0, quiet, no file watching, a short drain; `env` on top
+ * (the same variables as in production). Stop it yourself.
+ */
+export async function startTestGateway(env: Record<string, string>, deps: GatewayDeps = {}): Promise<GatewayHandle> {
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', SUPERGRAPH_WATCH: 'false', SHUTDOWN_GRACE_MS: '2000', ...env });
+  return startGateway(config, { log: createLogger(config.log), ...deps });
+}
+
+/** SUBGRAPH_URL_<NAME> for every running subgraph, pointing a gateway at them. */
+export function subgraphUrlEnv(subgraphs: Stack['subgraphs']): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, handle] of Object.entries(subgraphs)) if (handle) env[`SUBGRAPH_URL_${name.toUpperCase()}`] = handle.url;
+  return env;
+}
+
+/**
+ * Another gateway instance in front of a stack's subgraphs, as a fleet would run it: same
+ * subgraphs, and the same Redis and key prefix when `env` says so. Stop it yourself.
+ */
+export function startExtraGateway(stack: Stack, env: Record<string, string> = {}): Promise<GatewayHandle> {
+  return startTestGateway({ ...subgraphUrlEnv(stack.subgraphs), ...env });
 }
 
 /** A key prefix no other test uses, so tests can share one Redis without FLUSHALL. */

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { register } from 'prom-client';
-import { startOwnRedis, type OwnRedis } from '../helpers/gateways';
+import { startOwnRedis, type OwnRedis } from '../helpers/own-redis';
 import { startStack, uniqueKeyPrefix, type Stack } from '../helpers/stack';
 
 const QUERY = '{ user(id: "1") { id } }';

@@ -1,6 +1,5 @@
 import type { GatewayHandle } from '../../gateway/src/server';
-import { startExtraGateway } from '../helpers/gateways';
-import { postGraphQL, startStack, testRedisUrl, uniqueKeyPrefix, type Stack } from '../helpers/stack';
+import { postGraphQL, startExtraGateway, startStack, testRedisUrl, uniqueKeyPrefix, type Stack } from '../helpers/stack';
 import { bearer } from '../helpers/tokens';
 
 /** addReview is @authenticated and subgraphs check ownership: each caller reviews as themselves. */

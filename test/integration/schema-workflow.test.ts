@@ -3,10 +3,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadConfig } from '../../gateway/src/config';
-import { createLogger } from '../../gateway/src/logger';
-import { startGateway, type GatewayHandle } from '../../gateway/src/server';
-import { postGraphQL, startStack, testRedisUrl, uniqueKeyPrefix, type Stack } from '../helpers/stack';
+import type { GatewayHandle } from '../../gateway/src/server';
+import { postGraphQL, startExtraGateway, startStack, testRedisUrl, uniqueKeyPrefix, type Stack } from '../helpers/stack';
 
 /** The users SDL without `User.email` (and its description). */
 function withoutEmail(sdl: string): string {
@@ -134,12 +132,7 @@ describe('npm run publish to a fleet', () => {
     dir = projectCopy();
     const fleetEnv = { SUPERGRAPH_SOURCE: 'redis', SUPERGRAPH_PATH: path.join(dir, 'supergraph.graphql') };
     stack = await startStack({ subgraphs: ['users'], redis: { keyPrefix }, env: fleetEnv });
-    const usersUrl = stack.subgraphs.users?.url ?? '';
-    const config = loadConfig({
-      PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', SUBGRAPH_URL_USERS: usersUrl,
-      REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: keyPrefix, ...fleetEnv,
-    });
-    second = await startGateway(config, { log: createLogger(config.log) });
+    second = await startExtraGateway(stack, { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: keyPrefix, ...fleetEnv });
   });
   afterAll(async () => {
     await second?.stop();

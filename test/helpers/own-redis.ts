@@ -1,22 +1,6 @@
 import net from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { loadConfig } from '../../gateway/src/config';
-import { createLogger } from '../../gateway/src/logger';
-import { startGateway, type GatewayHandle } from '../../gateway/src/server';
-import type { Stack } from './stack';
-
-/**
- * Another gateway instance in front of a stack's subgraphs, as a fleet would run it: same
- * subgraphs, same Redis and key prefix when `env` says so. Stop it yourself.
- */
-export async function startExtraGateway(stack: Stack, env: Record<string, string>): Promise<GatewayHandle> {
-  const urlEnv: Record<string, string> = {};
-  for (const [name, handle] of Object.entries(stack.subgraphs)) {
-    if (handle) urlEnv[`SUBGRAPH_URL_${name.toUpperCase()}`] = handle.url;
-  }
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', SUPERGRAPH_WATCH: 'false', SHUTDOWN_GRACE_MS: '2000', ...urlEnv, ...env });
-  return startGateway(config, { log: createLogger(config.log) });
-}
+import { freePort } from './ports';
 
 export interface OwnRedis {
   url: string;
@@ -46,17 +30,6 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   }
   child.kill('SIGKILL');
   throw new Error('redis-server did not start');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function answersPing(port: number): Promise<boolean> {
