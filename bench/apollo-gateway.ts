@@ -13,10 +13,12 @@ import { readFileSync } from 'node:fs';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
+import { createUndiciFetcher } from '../gateway/src/datasource/undici-fetcher';
 import { registerEnforcedSecurityFeatures } from '../gateway/src/auth/security-features';
 import { IDENTITY_HEADER, signIdentity } from '../subgraphs/shared/identity';
 
 const secret = process.env.SUBGRAPH_IDENTITY_SECRET ?? '';
+const pooled = process.env.BENCH_FETCHER === 'undici' ? createUndiciFetcher({ maxConnections: 64, timeoutMs: 30_000 }) : undefined;
 
 class SignedIdentityDataSource extends RemoteGraphQLDataSource {
   override willSendRequest({ request }: Parameters<NonNullable<RemoteGraphQLDataSource['willSendRequest']>>[0]): void {
@@ -30,7 +32,8 @@ async function main(): Promise<void> {
   registerEnforcedSecurityFeatures();
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(process.env.SUPERGRAPH_PATH ?? '', 'utf8'),
-    buildService: ({ url }) => new SignedIdentityDataSource({ url }),
+    // BENCH_FETCHER=undici: the same gateway with only its fetcher swapped (the reference point).
+    buildService: ({ url }) => new SignedIdentityDataSource({ url, ...(pooled ? { fetcher: pooled.fetcher } : {}) }),
   });
   const server = new ApolloServer({ gateway });
   const { url } = await startStandaloneServer(server, { listen: { port: Number(process.env.PORT), host: '127.0.0.1' } });

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export const ROOT = path.resolve(__dirname, '..');
 
@@ -24,9 +25,11 @@ function childEnv(extra: Record<string, string>): Record<string, string> {
   return { ...env, APOLLO_TELEMETRY_DISABLED: 'true', ...extra };
 }
 
-/** Starts `entry` (TypeScript, via tsx) as its own node process, output discarded except stderr's tail. */
-export function spawnTs(name: string, entry: string, env: Record<string, string>): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], {
+const NO_SOURCE_MAPS = pathToFileURL(path.join(ROOT, 'bench/no-source-maps.mjs')).href;
+
+/** Starts `entry` (TypeScript, via tsx) as its own node process (`nodeArgs` e.g. --cpu-prof), output discarded except stderr's tail. */
+export function spawnTs(name: string, entry: string, env: Record<string, string>, nodeArgs: readonly string[] = []): Child {
+  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', '--import', NO_SOURCE_MAPS, path.join(ROOT, entry)], {
     cwd: ROOT,
     env: childEnv(env),
     stdio: ['ignore', 'ignore', 'pipe'],
