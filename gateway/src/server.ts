@@ -125,9 +125,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   // Limits count in Redis only once it is connected: give it its connect timeout before serving.
   if (redis && config.redis) await waitForRedis(redis, config.redis.connectTimeoutMs);
 
-  // The request handler is attached below, once everything it uses exists.
-  let onRequest: (req: GatewayRequest, res: GatewayResponse) => void = () => undefined;
-  const listener = createListener(config.edge.tls, (req, res) => onRequest(req, res), {
+  const listener = createListener(config.edge.tls, {
     log,
     onCertificateReload: (outcome) => {
       if (outcome.status !== 'unchanged') metrics.tlsReloads.inc({ outcome: outcome.status });
@@ -182,7 +180,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
 
   const cors = corsPolicy(config.edge.cors);
   const security = securityHeaders({ hsts: config.edge.hsts, sandbox: config.graphql.sandbox }, GRAPHQL_PATH);
-  onRequest = (req, res) => {
+  listener.serve((req: GatewayRequest, res: GatewayResponse) => {
     const startedAtMs = performance.now();
     const requestId = resolveRequestId(req.headers['x-request-id']);
     res.setHeader('x-request-id', requestId);
@@ -216,7 +214,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
       if (!res.headersSent) sendError(res, 'INTERNAL_SERVER_ERROR', { requestId });
       else res.destroy();
     });
-  };
+  });
 
   // Listen first: while the supergraph loads (or is still missing), /health answers and /ready
   // says why the gateway is not ready; GraphQL requests get 503 SCHEMA_NOT_READY.

@@ -3,7 +3,7 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as h2Connect } from 'node:http2';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { connect as tlsConnect } from 'node:tls';
+import { connect as tlsConnect, type SecureVersion } from 'node:tls';
 import { generate } from 'selfsigned';
 import { Agent, request } from 'undici';
 import { createDevCertificate } from '../../scripts/dev-cert';
@@ -81,6 +81,19 @@ export function peerFingerprint(url: string, ca: string): Promise<string> {
       resolve(fp);
     });
     socket.once('error', reject);
+  });
+}
+
+/** The protocol a handshake limited to `min`..`max` ends with, or the error code when the server refuses it. */
+export function handshake(url: string, ca: string, min: SecureVersion, max: SecureVersion): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    // SECLEVEL=0 so the client itself would still offer TLS 1.0/1.1: only the server can refuse.
+    const socket = tlsConnect({ host: hostname, port: Number(port), ca, servername: 'localhost', minVersion: min, maxVersion: max, ciphers: 'DEFAULT@SECLEVEL=0' }, () => {
+      resolve(socket.getProtocol() ?? 'unknown');
+      socket.end();
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
   });
 }
 

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CertificateReloadOutcome } from '../../gateway/src/edge/certificate-watcher';
-import { fingerprint, http2Request, httpsRequest, localhostCert, peerFingerprint, tempDir, writePair, type Pem } from '../helpers/certs';
+import { fingerprint, handshake, http2Request, httpsRequest, localhostCert, peerFingerprint, tempDir, writePair, type Pem } from '../helpers/certs';
 import { startStack, type Stack } from '../helpers/stack';
 
 const USER_QUERY = JSON.stringify({ query: '{ user(id: "7") { id } }' });
@@ -68,6 +68,16 @@ describe('HTTPS and HTTP/2 termination', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff');
   });
 
+  it('when a client offers only TLS 1.0/1.1, then the handshake is refused; TLS 1.2 is accepted', async () => {
+    // Act
+    const old = await handshake(stack.gatewayUrl, certA.cert, 'TLSv1', 'TLSv1.1');
+    const current = await handshake(stack.gatewayUrl, certA.cert, 'TLSv1.2', 'TLSv1.2');
+
+    // Assert
+    expect(old).toBe('ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION');
+    expect(current).toBe('TLSv1.2');
+  });
+
   it('when an HTTP/2 body is too large, then it gets 413 PAYLOAD_TOO_LARGE and the gateway keeps serving', async () => {
     // Act
     const tooLarge = await http2Request(stack.gatewayUrl, certA.cert, {
@@ -115,6 +125,39 @@ describe('HTTPS and HTTP/2 termination', () => {
     expect(await peerFingerprint(stack.gatewayUrl, certA.cert)).toBe(fingerprint(certA));
     const res = await httpsRequest(stack.gatewayUrl, certA.cert, { method: 'POST', headers: JSON_HEADERS, body: USER_QUERY });
     expect(res.status).toBe(200);
+  });
+});
+
+describe('TLS_MIN_VERSION', () => {
+  it('when it is TLSv1.3, then a TLS 1.2 client is refused, also after a certificate reload', async () => {
+    // Arrange
+    const files = tempDir();
+    const events = reloads();
+    const cert = await localhostCert();
+    const { certFile, keyFile } = writePair(files.dir, cert);
+    const stack = await startStack({
+      subgraphs: [],
+      env: { TLS_CERT_FILE: certFile, TLS_KEY_FILE: keyFile, TLS_MIN_VERSION: 'TLSv1.3', TLS_RELOAD_DEBOUNCE_MS: '50' },
+      gatewayDeps: { onCertificateReload: events.listener },
+    });
+    try {
+      const next = await localhostCert();
+      writePair(files.dir, next);
+      let outcome = await events.next();
+      while (outcome.status === 'failed') outcome = await events.next();
+
+      // Act
+      const tls12 = await handshake(stack.gatewayUrl, next.cert, 'TLSv1.2', 'TLSv1.2');
+      const tls13 = await handshake(stack.gatewayUrl, next.cert, 'TLSv1.3', 'TLSv1.3');
+
+      // Assert
+      expect(outcome.status).toBe('reloaded');
+      expect(tls12).toBe('ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION');
+      expect(tls13).toBe('TLSv1.3');
+    } finally {
+      await stack.stop();
+      files.cleanup();
+    }
   });
 });
 

@@ -12,6 +12,8 @@ export type RequestHandler = (req: GatewayRequest, res: GatewayResponse) => void
 export interface Listener {
   server: Server | Http2SecureServer;
   scheme: 'http' | 'https';
+  /** Attaches the request handler (after the connection tracking, which must see each request first). */
+  serve(handler: RequestHandler): void;
   /**
    * What Apollo's drain plugin gets. Its connection tracking understands node:http(s) servers
    * only (on the HTTP/2 server it would count raw TCP sockets and end them under TLS), so with TLS
@@ -33,12 +35,13 @@ export interface ListenerOptions {
  * The server the gateway listens with: node:http by default; with TLS, one HTTP/2 server that
  * also speaks HTTP/1.1 (ALPN picks per connection), TLS 1.2+ only.
  */
-export function createListener(tls: false | TlsConfig, handler: RequestHandler, opts: ListenerOptions): Listener {
+export function createListener(tls: false | TlsConfig, opts: ListenerOptions): Listener {
   if (!tls) {
-    const server = createServer(handler);
+    const server = createServer();
     return {
       server,
       scheme: 'http',
+      serve: (handler) => server.on('request', handler),
       drainPluginServer: server,
       drain: async () => undefined,
       closeNow: () => new Promise((resolve) => server.close(() => resolve())),
@@ -49,15 +52,14 @@ export function createListener(tls: false | TlsConfig, handler: RequestHandler, 
   if (!loaded.ok) throw new Error(`TLS certificate: ${loaded.problem}`);
   const contextOptions = (pem: LoadedPem) => ({ ...secureContextOptions(pem), minVersion: tls.minVersion });
   const server = createSecureServer({ allowHTTP1: true, ...contextOptions(loaded) });
-  // Tracking first: it must see every request before the handler can finish it.
   const tracker = trackConnections(server);
-  server.on('request', handler);
   const watcher = tls.watch
     ? new CertificateWatcher({
         paths: { certFile: tls.certFile, keyFile: tls.keyFile, chainFile: tls.chainFile },
         current: loaded,
         debounceMs: tls.watch.debounceMs,
         // New handshakes use the new pair; open connections keep theirs until they close.
+        // setSecureContext rebuilds the whole context: minVersion must be passed again (a test guards it).
         apply: (pem) => server.setSecureContext(contextOptions(pem)),
         log: opts.log,
         ...(opts.onCertificateReload ? { onReload: opts.onCertificateReload } : {}),
@@ -68,6 +70,7 @@ export function createListener(tls: false | TlsConfig, handler: RequestHandler, 
   return {
     server,
     scheme: 'https',
+    serve: (handler) => server.on('request', handler),
     drainPluginServer: createServer(),
     drain: async (graceMs) => {
       watcher?.stop();
