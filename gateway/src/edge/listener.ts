@@ -7,6 +7,14 @@ import type { TlsConfig } from './edge-config';
 import type { GatewayRequest, GatewayResponse } from './request-types';
 import { readPemFiles, secureContextOptions, type LoadedPem } from './tls-files';
 
+/**
+ * Idle limit of a TLS connection (HTTP/1.1 socket or HTTP/2 session) with no bytes either way, in
+ * ms. node:http closes idle keep-alive sockets after 5 s by itself; the HTTP/2 server has no idle
+ * limit at all (and leaves HTTP/1.1 keep-alive unbounded), so an idle client could hold a
+ * connection forever. Far above any subgraph deadline, so it never cuts a working request.
+ */
+const TLS_IDLE_TIMEOUT_MS = 120_000;
+
 export type RequestHandler = (req: GatewayRequest, res: GatewayResponse) => void;
 
 export interface Listener {
@@ -52,6 +60,7 @@ export function createListener(tls: false | TlsConfig, opts: ListenerOptions): L
   if (!loaded.ok) throw new Error(`TLS certificate: ${loaded.problem}`);
   const contextOptions = (pem: LoadedPem) => ({ ...secureContextOptions(pem), minVersion: tls.minVersion });
   const server = createSecureServer({ allowHTTP1: true, ...contextOptions(loaded) });
+  server.setTimeout(TLS_IDLE_TIMEOUT_MS);
   const tracker = trackConnections(server);
   const watcher = tls.watch
     ? new CertificateWatcher({
