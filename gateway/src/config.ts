@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CACHE_ENV, toCacheConfig, type CacheConfig } from './cache/cache-config';
+import { EDGE_ENV, toEdgeConfig, type EdgeConfig } from './edge/edge-config';
 import { ResilienceEnvSchema, readTimeoutOverrides, toResilienceConfig, type ResilienceConfig } from './resilience/config';
 import type { TokenVerifierOptions } from './auth/jwt';
 
@@ -95,6 +96,8 @@ const EnvSchema = z.object({
   REDIS_CONNECT_TIMEOUT_MS: int(10, 60_000).default(2000),
   // Response cache, APQ, trusted documents, plan cache: cache/cache-config.ts.
   ...CACHE_ENV,
+  // TLS, HTTP/2, CORS, security headers, TLS to subgraphs: edge/edge-config.ts.
+  ...EDGE_ENV,
   // ---- Limits (rate limits, demand control, cost budgets, operation limits): see gateway/src/limits/ ----
   /** Per-caller rate limits: the global one and every `@rateLimit` of the supergraph. @default true */
   RATE_LIMIT_ENABLED: bool.default(true),
@@ -198,6 +201,8 @@ export interface Config {
   /** Per-subgraph timeouts, retries, circuit breakers and in-flight deduplication (resilience/config.ts). */
   resilience: ResilienceConfig;
   auth: AuthConfig;
+  /** TLS termination, CORS, security headers, TLS to subgraphs (edge/edge-config.ts). */
+  edge: EdgeConfig;
 }
 
 /** Everything that protects the subgraphs from abuse (issue #4); see gateway/src/limits/. */
@@ -262,11 +267,12 @@ export function loadConfig(env: RawEnv): Config {
   const timeoutOverrides = readTimeoutOverrides(merged, problems);
   if (parsed.success) checkCrossField(parsed.data, problems);
   const cache = parsed.success ? toCacheConfig(parsed.data, problems) : undefined;
-  if (problems.length > 0 || !parsed.success || !cache) throw new ConfigError(problems);
-  return deepFreeze({ ...toConfig(parsed.data, urlOverrides, cache), resilience: toResilienceConfig(parsed.data, timeoutOverrides) });
+  const edge = parsed.success ? toEdgeConfig(parsed.data, parsed.data.NODE_ENV === 'production', problems) : undefined;
+  if (problems.length > 0 || !parsed.success || !cache || !edge) throw new ConfigError(problems);
+  return deepFreeze({ ...toConfig(parsed.data, urlOverrides, cache), resilience: toResilienceConfig(parsed.data, timeoutOverrides), edge });
 }
 
-function toConfig(e: Env, urlOverrides: Record<string, string>, cache: CacheConfig): Omit<Config, 'resilience'> {
+function toConfig(e: Env, urlOverrides: Record<string, string>, cache: CacheConfig): Omit<Config, 'resilience' | 'edge'> {
   const production = e.NODE_ENV === 'production';
   return {
     env: e.NODE_ENV,
@@ -455,6 +461,13 @@ export function summarizeConfig(c: Config): Record<string, unknown> {
     urlOverrides: Object.keys(c.subgraphs.urlOverrides),
     introspection: c.graphql.introspection,
     sandbox: c.graphql.sandbox,
+    // File paths and origins only, never key material.
+    edge: {
+      tls: c.edge.tls && { certFile: c.edge.tls.certFile, minVersion: c.edge.tls.minVersion, watch: Boolean(c.edge.tls.watch) },
+      hsts: c.edge.hsts,
+      cors: c.edge.cors && { origins: c.edge.cors.origins.map((o) => (o.kind === 'any' ? '*' : o.kind === 'exact' ? o.origin : o.source)), credentials: c.edge.cors.credentials },
+      subgraphTls: c.edge.subgraphTls && { ca: Boolean(c.edge.subgraphTls.caFile), clientCert: Boolean(c.edge.subgraphTls.clientCertFile) },
+    },
     // Host and port only: a Redis URL may carry a password.
     redis: c.redis ? redactUrl(c.redis.url) : 'in-memory',
     cache: {

@@ -27,6 +27,7 @@ export const ERRORS = {
   RATE_LIMITED: { http: 429, message: 'Too many requests', source: 'context (`RATE_LIMIT_PER_MINUTE`), limits plugin (a field\'s `@rateLimit`)' },
   THROTTLED: { http: 429, message: 'The cost budget is used up; retry later', source: 'limits plugin: per-caller cost budget (`COST_BUDGET_*`)' },
   RATE_LIMITER_UNAVAILABLE: { http: 503, message: 'Rate limiting is unavailable', source: 'limits: Redis unreachable with `RATE_LIMIT_FAILURE_MODE=fail-closed`' },
+  CORS_ORIGIN_NOT_ALLOWED: { http: 403, message: 'This origin may not call the gateway from a browser', source: 'HTTP layer: CORS preflight from an origin not in `CORS_ORIGINS` (no `access-control-allow-origin`)' },
   METHOD_NOT_ALLOWED: { http: 405, message: 'Method not allowed', source: 'HTTP layer (`/auth/logout` accepts POST only; `allow` header)' },
   UNAUTHENTICATED: { http: 401, message: 'Unauthenticated', source: 'authentication: bad, expired, revoked or wrong-audience token (`www-authenticate` header; same message for every cause); authorization `reject` mode, anonymous caller (+ `unauthorizedPaths`); subgraphs (then 200 partial)' },
   FORBIDDEN: { http: 403, message: 'Forbidden', source: 'authorization `reject` mode, signed-in caller lacking a scope (+ `unauthorizedPaths`); subgraphs: ownership checks (then 200 partial)' },

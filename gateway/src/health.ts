@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { GatewayResponse } from './edge/request-types';
 
 /** null: healthy; a string: the reason the gateway is not ready; `{ degraded }`: reported, but still ready. */
 export type ReadinessResult = string | null | { degraded: string };
@@ -10,12 +10,12 @@ export interface ReadinessCheck {
 }
 
 /** GET /health: the process is alive and its event loop answers. Never depends on anything else. */
-export function sendHealth(res: ServerResponse): void {
+export function sendHealth(res: GatewayResponse): void {
   sendJson(res, 200, { status: 'ok' });
 }
 
 /** GET /ready: every check passes → 200; else 503 with the failing checks named. */
-export async function sendReady(res: ServerResponse, checks: readonly ReadinessCheck[]): Promise<void> {
+export async function sendReady(res: GatewayResponse, checks: readonly ReadinessCheck[]): Promise<void> {
   const results = await Promise.all(
     checks.map(async (c) => {
       try {
@@ -38,7 +38,7 @@ function describeResult(result: ReadinessResult): string {
   return typeof result === 'string' ? result : `degraded: ${result.degraded}`;
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+function sendJson(res: GatewayResponse, status: number, body: unknown): void {
   res.statusCode = status;
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.setHeader('cache-control', 'no-store');

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Server as NetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { ApolloGateway } from '@apollo/gateway';
@@ -9,6 +9,12 @@ import type { Config } from './config';
 import { buildContext, type GatewayContext } from './context';
 import { SubgraphDataSource } from './datasource/subgraph-datasource';
 import { createUndiciFetcher } from './datasource/undici-fetcher';
+import type { CertificateReloadOutcome } from './edge/certificate-watcher';
+import { corsPolicy } from './edge/cors';
+import { createListener } from './edge/listener';
+import type { GatewayRequest, GatewayResponse } from './edge/request-types';
+import { securityHeaders } from './edge/security-headers';
+import { subgraphConnectTls } from './edge/subgraph-tls';
 import { formatError } from './errors';
 import { sendHealth, sendReady, type ReadinessCheck, type ReadinessResult } from './health';
 import { graphqlHandler, sendError } from './http/graphql-handler';
@@ -41,10 +47,12 @@ export interface GatewayDeps {
   log?: Logger;
   /** Told about every supergraph reload attempt. */
   onSupergraphReload?: (outcome: ReloadOutcome) => void;
+  /** Told about every TLS certificate reload attempt (TLS_WATCH). */
+  onCertificateReload?: (outcome: CertificateReloadOutcome) => void;
 }
 
 export interface GatewayHandle {
-  /** e.g. http://127.0.0.1:4000/graphql */
+  /** e.g. http://127.0.0.1:4000/graphql, or https://… when TLS_CERT_FILE is set */
   url: string;
   port: number;
   /** Drains HTTP (up to SHUTDOWN_GRACE_MS), stops the gateway, closes subgraph connections and Redis. Safe to call twice. */
@@ -71,7 +79,11 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   let state: Lifecycle = 'starting';
   const redis: Redis | undefined = config.redis ? createRedis(config.redis, log) : undefined;
   const resilience = new SubgraphResilience(config.resilience, config.subgraphs.timeoutMs, log);
-  const pool = createUndiciFetcher({ maxConnections: config.subgraphs.maxConnections, timeoutMs: resilience.maxTimeoutMs });
+  const pool = createUndiciFetcher({
+    maxConnections: config.subgraphs.maxConnections,
+    timeoutMs: resilience.maxTimeoutMs,
+    tls: subgraphConnectTls(config.edge.subgraphTls),
+  });
   // Reads its sources (breakers, plan cache) only at scrape time, after they exist.
   const metrics: GatewayMetrics = new GatewayMetrics({
     breakerStates: () => resilience.getBreakerStates(),
@@ -113,7 +125,14 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   // Limits count in Redis only once it is connected: give it its connect timeout before serving.
   if (redis && config.redis) await waitForRedis(redis, config.redis.connectTimeoutMs);
 
-  const httpServer: Server = createServer();
+  const listener = createListener(config.edge.tls, {
+    log,
+    onCertificateReload: (outcome) => {
+      if (outcome.status !== 'unchanged') metrics.tlsReloads.inc({ outcome: outcome.status });
+      deps.onCertificateReload?.(outcome);
+    },
+  });
+  const httpServer = listener.drainPluginServer;
   const apollo = new ApolloServer<GatewayContext>({
     // Filter mode changes the document before planning, which only a wrapped executor can do.
     gateway: config.auth.authorizationMode === 'filter' ? authorizingGateway(gateway, directives) : gateway,
@@ -159,11 +178,17 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     checkContext: (context, operations) => limits.checkGlobal(context, operations),
   });
 
-  httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
+  const cors = corsPolicy(config.edge.cors);
+  const security = securityHeaders({ hsts: config.edge.hsts, sandbox: config.graphql.sandbox }, GRAPHQL_PATH);
+  listener.serve((req: GatewayRequest, res: GatewayResponse) => {
     const startedAtMs = performance.now();
     const requestId = resolveRequestId(req.headers['x-request-id']);
     res.setHeader('x-request-id', requestId);
     const url = new URL(req.url ?? '/', 'http://gateway.invalid');
+    // Before any route, so health checks, errors and preflights carry them too.
+    security.apply(req, res, url.pathname);
+    // A preflight is answered here and never reaches Apollo Server.
+    if (cors.handle(req, res) !== 'continue') return;
     const route = async (): Promise<void> => {
       if (url.pathname === '/health') return sendHealth(res);
       if (url.pathname === '/ready') return sendReady(res, checks);
@@ -193,20 +218,20 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
 
   // Listen first: while the supergraph loads (or is still missing), /health answers and /ready
   // says why the gateway is not ready; GraphQL requests get 503 SCHEMA_NOT_READY.
-  await listen(httpServer, config.http.port, config.http.host);
+  await listen(listener.server, config.http.port, config.http.host);
   try {
     await apollo.start();
   } catch (err) {
-    await new Promise((resolve) => httpServer.close(resolve));
+    await listener.closeNow();
     await pool.close();
     resilience.shutdown();
     if (redis) await closeRedis(redis);
     throw err;
   }
   state = 'serving';
-  const port = (httpServer.address() as AddressInfo).port;
+  const port = (listener.server.address() as AddressInfo).port;
   const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}${GRAPHQL_PATH}`;
+  const url = `${listener.scheme}://${host.includes(':') ? `[${host}]` : host}:${port}${GRAPHQL_PATH}`;
   log.info({ url }, 'gateway ready');
 
   let stopping: Promise<void> | undefined;
@@ -214,6 +239,8 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     stopping ??= (async () => {
       state = 'draining';
       supergraph.abort();
+      // TLS: close our HTTP/2 + HTTP/1.1 listener gracefully first (Apollo's drain plugin cannot, see edge/listener.ts).
+      await listener.drain(config.http.shutdownGraceMs);
       // apollo.stop() runs the drain plugin (closes the listener, waits for in-flight requests up
       // to the grace period) and then gateway.stop(), which stops the supergraph watcher.
       await apollo.stop();
@@ -276,7 +303,7 @@ function sinceMs(startedAtMs: number): number {
   return Math.round((performance.now() - startedAtMs) * 100) / 100;
 }
 
-async function sendMetrics(res: ServerResponse, metrics: GatewayMetrics): Promise<void> {
+async function sendMetrics(res: GatewayResponse, metrics: GatewayMetrics): Promise<void> {
   const { contentType, body } = await metrics.render();
   res.statusCode = 200;
   res.setHeader('content-type', contentType);
@@ -284,7 +311,7 @@ async function sendMetrics(res: ServerResponse, metrics: GatewayMetrics): Promis
   res.end(body);
 }
 
-function listen(server: Server, port: number, host: string): Promise<void> {
+function listen(server: NetServer, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -294,7 +321,7 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
-function redirect(res: ServerResponse, location: string): void {
+function redirect(res: GatewayResponse, location: string): void {
   res.statusCode = 302;
   res.setHeader('location', location);
   res.end();

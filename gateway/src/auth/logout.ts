@@ -1,5 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
+import type { GatewayRequest, GatewayResponse } from '../edge/request-types';
 import { sendError } from '../http/graphql-handler';
 import type { Logger } from '../logger';
 import type { Authenticator } from './authenticate';
@@ -11,7 +11,7 @@ export const LOGOUT_PATH = '/auth/logout';
  * until its own `exp`. 204 on success, also when it was already revoked (logging out twice is
  * not an error); 401 UNAUTHENTICATED for a missing or invalid token; 405 for other methods.
  */
-export async function handleLogout(req: IncomingMessage, res: ServerResponse, auth: Authenticator, log: Logger): Promise<void> {
+export async function handleLogout(req: GatewayRequest, res: GatewayResponse, auth: Authenticator, log: Logger): Promise<void> {
   req.resume(); // the body is not used; do not leave it in the socket
   if (req.method !== 'POST') {
     res.setHeader('allow', 'POST');

@@ -1,5 +1,6 @@
 import { Agent, request, type Dispatcher } from 'undici';
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
+import type { SubgraphConnectTls } from '../edge/subgraph-tls';
 import { SubgraphHeaders } from './subgraph-headers';
 
 // The fetcher types as @apollo/gateway declares them (taken from it, so we track its version).
@@ -12,6 +13,8 @@ export interface UndiciFetcherOptions {
   maxConnections: number;
   /** Whole-call deadline (headers and body), in milliseconds. */
   timeoutMs: number;
+  /** CA and client certificate for HTTPS subgraphs (mTLS); empty: Node's roots, no client certificate. @default {} */
+  tls?: SubgraphConnectTls;
 }
 
 /** One POST of a client operation to a subgraph. */
@@ -52,7 +55,7 @@ export function createUndiciFetcher(opts: UndiciFetcherOptions): PooledFetcher {
     bodyTimeout: opts.timeoutMs,
     pipelining: 1,
     // Per-request timeouts start once the request is written; bound the connect phase too.
-    connect: { timeout: Math.min(opts.timeoutMs, 10_000) },
+    connect: { timeout: Math.min(opts.timeoutMs, 10_000), ...opts.tls },
     // `localhost` routing URLs (rover's convention) resolve to ::1 first on Node 20; try both families.
     autoSelectFamily: true,
   });

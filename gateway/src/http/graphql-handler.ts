@@ -1,6 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Writable } from 'node:stream';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/server';
 import type { GatewayContext } from '../context';
+import { isHttp2, type GatewayRequest, type GatewayResponse } from '../edge/request-types';
 import { errorBody, httpStatus, type ErrorCode } from '../errors';
 import { readBody } from './read-body';
 
@@ -26,8 +27,8 @@ export type OnRejected = (code: string, status: number) => void;
 export function graphqlHandler(opts: GraphQLHandlerOptions) {
   /** `context` may reject the request (e.g. authentication): a thrown gatewayError reaches the client with its status. */
   return async (
-    req: IncomingMessage,
-    res: ServerResponse,
+    req: GatewayRequest,
+    res: GatewayResponse,
     url: URL,
     context: () => Promise<GatewayContext>,
     onRejected: OnRejected,
@@ -62,7 +63,7 @@ export function graphqlHandler(opts: GraphQLHandlerOptions) {
 
 type ParsedBody = { ok: true; value: unknown } | { ok: false; code: ErrorCode; extensions?: Record<string, unknown> };
 
-async function parseBody(req: IncomingMessage, maxBodyBytes: number): Promise<ParsedBody> {
+async function parseBody(req: GatewayRequest, maxBodyBytes: number): Promise<ParsedBody> {
   if (req.method === 'GET' || req.method === 'HEAD') return { ok: true, value: undefined };
   const read = await readBody(req, maxBodyBytes);
   if (!read.ok) {
@@ -80,32 +81,36 @@ async function parseBody(req: IncomingMessage, maxBodyBytes: number): Promise<Pa
   }
 }
 
-function toHeaderMap(req: IncomingMessage): HeaderMap {
+function toHeaderMap(req: GatewayRequest): HeaderMap {
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
+    // HTTP/2 pseudo-headers (`:path`, `:authority`, …) are not headers Apollo Server should see.
+    if (value === undefined || name.charCodeAt(0) === 58) continue;
     headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
   return headers;
 }
 
-async function writeResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
+async function writeResponse(res: GatewayResponse, response: HTTPGraphQLResponse): Promise<void> {
   for (const [name, value] of response.headers) res.setHeader(name, value);
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') {
     res.end(response.body.string);
     return;
   }
-  for await (const chunk of response.body.asyncIterator) res.write(chunk);
+  // Both response kinds are Writable streams; their `write` overloads differ too much to call on the union.
+  const out: Writable = res;
+  for await (const chunk of response.body.asyncIterator) out.write(chunk);
   res.end();
 }
 
 /** Answers an error the HTTP layer detects itself, in the same shape as GraphQL errors. */
-export function sendError(res: ServerResponse, code: ErrorCode, extensions?: Record<string, unknown>, headers: Record<string, string> = {}): void {
+export function sendError(res: GatewayResponse, code: ErrorCode, extensions?: Record<string, unknown>, headers: Record<string, string> = {}): void {
   res.statusCode = httpStatus(code) ?? 500;
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   res.setHeader('content-type', 'application/json; charset=utf-8');
-  // An oversized or broken upload may still be streaming in: do not keep reading it.
-  if (code === 'PAYLOAD_TOO_LARGE' || code === 'BAD_REQUEST') res.setHeader('connection', 'close');
+  // An oversized or broken upload may still be streaming in: do not keep reading it. HTTP/2 forbids
+  // the header (Node drops it with a warning per response); there the stream ends with the response.
+  if ((code === 'PAYLOAD_TOO_LARGE' || code === 'BAD_REQUEST') && !isHttp2(res)) res.setHeader('connection', 'close');
   res.end(errorBody(code, extensions));
 }

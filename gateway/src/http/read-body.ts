@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { GatewayRequest } from '../edge/request-types';
 
 export type BodyResult = { ok: true; text: string } | { ok: false; reason: 'too-large' | 'aborted' };
 
@@ -6,7 +6,7 @@ export type BodyResult = { ok: true; text: string } | { ok: false; reason: 'too-
  * Reads a request body up to `maxBytes`. It stops reading as soon as the limit is passed (checking
  * Content-Length first), so an oversized upload costs the gateway at most `maxBytes` of memory.
  */
-export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyResult> {
+export function readBody(req: GatewayRequest, maxBytes: number): Promise<BodyResult> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) return Promise.resolve({ ok: false, reason: 'too-large' });
   return new Promise((resolve) => {

@@ -108,6 +108,13 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly tlsReloads = new Counter({
+    name: 'frontdoor_tls_certificate_reloads_total',
+    help: 'TLS certificate reloads after a file change, by outcome (reloaded, failed: the old certificate is kept).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor(sources: MetricSources, opts: { defaultMetrics: boolean } = { defaultMetrics: true }) {
     if (opts.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'frontdoor_' });
     new Gauge({
