@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CACHE_ENV, toCacheConfig, type CacheConfig } from './cache/cache-config';
+import { CLIENTS_ENV, toClientsConfig, type ClientDefaults, type ClientsConfig } from './clients/client-config';
 import { ResilienceEnvSchema, readTimeoutOverrides, toResilienceConfig, type ResilienceConfig } from './resilience/config';
 import type { TokenVerifierOptions } from './auth/jwt';
 
@@ -131,6 +132,8 @@ const EnvSchema = z.object({
   /** Hide field suggestions ("Did you mean …") in validation errors. @default true in production, else false */
   HIDE_SCHEMA_SUGGESTIONS: bool.optional(),
   ...ResilienceEnvSchema.shape,
+  // Per-client policies (issue #7): clients/client-config.ts.
+  ...CLIENTS_ENV,
 
   // Authentication, revocation, authorization and identity forwarding (issue 3).
   /** HS256 shared secret for bearer tokens (at least 32 characters); ignored when AUTH_JWKS_URL is set. @default DEV_JWT_SECRET (warns loudly in production) */
@@ -198,6 +201,8 @@ export interface Config {
   /** Per-subgraph timeouts, retries, circuit breakers and in-flight deduplication (resilience/config.ts). */
   resilience: ResilienceConfig;
   auth: AuthConfig;
+  /** Client identification and per-client policies (clients/client-config.ts). */
+  clients: ClientsConfig;
 }
 
 /** Everything that protects the subgraphs from abuse (issue #4); see gateway/src/limits/. */
@@ -262,11 +267,12 @@ export function loadConfig(env: RawEnv): Config {
   const timeoutOverrides = readTimeoutOverrides(merged, problems);
   if (parsed.success) checkCrossField(parsed.data, problems);
   const cache = parsed.success ? toCacheConfig(parsed.data, problems) : undefined;
-  if (problems.length > 0 || !parsed.success || !cache) throw new ConfigError(problems);
-  return deepFreeze({ ...toConfig(parsed.data, urlOverrides, cache), resilience: toResilienceConfig(parsed.data, timeoutOverrides) });
+  const clients = toClientsConfig(merged.CLIENT_POLICIES, parsed.success ? clientDefaults(parsed.data) : undefined, problems);
+  if (problems.length > 0 || !parsed.success || !cache || !clients) throw new ConfigError(problems);
+  return deepFreeze({ ...toConfig(parsed.data, urlOverrides, cache), resilience: toResilienceConfig(parsed.data, timeoutOverrides), clients });
 }
 
-function toConfig(e: Env, urlOverrides: Record<string, string>, cache: CacheConfig): Omit<Config, 'resilience'> {
+function toConfig(e: Env, urlOverrides: Record<string, string>, cache: CacheConfig): Omit<Config, 'resilience' | 'clients'> {
   const production = e.NODE_ENV === 'production';
   return {
     env: e.NODE_ENV,
@@ -320,7 +326,19 @@ function toConfig(e: Env, urlOverrides: Record<string, string>, cache: CacheConf
       revocationFailOpen: e.AUTH_REVOCATION_FAIL_OPEN,
       authorizationMode: e.AUTHZ_MODE,
       identitySecret: e.SUBGRAPH_IDENTITY_SECRET,
+      clientClaim: e.CLIENT_NAME_CLAIM,
     },
+  };
+}
+
+/** What client policies fall back to: the global settings. */
+function clientDefaults(e: Env): ClientDefaults {
+  const production = e.NODE_ENV === 'production';
+  return {
+    nameClaim: e.CLIENT_NAME_CLAIM,
+    limits: toLimitsConfig(e, production),
+    introspection: e.INTROSPECTION ?? !production,
+    hasManifest: e.PERSISTED_QUERIES_MANIFEST !== undefined,
   };
 }
 
@@ -421,7 +439,8 @@ function readConfigFile(file: string | undefined, problems: string[]): Record<st
     if (doc === null || doc === undefined) return {};
     if (typeof doc !== 'object' || Array.isArray(doc)) throw new Error('top level must be a mapping');
     // File values may be numbers or booleans; the schema reads strings, as from the environment.
-    return Object.fromEntries(Object.entries(doc).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]));
+    // Mappings (CLIENT_POLICIES) become JSON, the form the environment gives them in.
+    return Object.fromEntries(Object.entries(doc).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)]));
   } catch (err) {
     problems.push(`CONFIG_FILE: ${file} is not valid YAML/JSON: ${(err as Error).message}`);
     return {};
@@ -464,6 +483,7 @@ export function summarizeConfig(c: Config): Record<string, unknown> {
       plan: c.cache.plan,
     },
     limits: c.limits,
+    clients: { nameClaim: c.clients.nameClaim, policies: c.clients.policies },
     // Never the secrets themselves.
     auth: {
       keys: c.auth.keys.kind === 'jwks' ? `jwks ${redactUrl(c.auth.keys.url)}` : c.auth.keys.isDevSecret ? 'dev secret' : 'secret',

@@ -22,6 +22,7 @@ export const REJECTION_CODES: ReadonlySet<string> = new Set([
   'BATCH_LIMIT_EXCEEDED',
   'PAYLOAD_TOO_LARGE',
   'PERSISTED_QUERY_NOT_IN_LIST',
+  'INTROSPECTION_DISABLED',
 ]);
 
 const BREAKER_VALUES = { closed: 0, 'half-open': 1, open: 2 } as const;
@@ -43,15 +44,15 @@ export class GatewayMetrics {
 
   readonly requests = new Counter({
     name: 'frontdoor_graphql_requests_total',
-    help: 'GraphQL requests by operation name (capped), operation type and outcome (success, partial, rejected, error).',
-    labelNames: ['operation_name', 'operation_type', 'outcome'] as const,
+    help: 'GraphQL requests by operation name (capped), operation type, outcome (success, partial, rejected, error) and client (configured names, else other).',
+    labelNames: ['operation_name', 'operation_type', 'outcome', 'client_name'] as const,
     registers: [this.registry],
   });
 
   readonly requestDuration = new Histogram({
     name: 'frontdoor_graphql_request_duration_seconds',
-    help: 'Time from request arrival to response, by operation name (capped), type and outcome.',
-    labelNames: ['operation_name', 'operation_type', 'outcome'] as const,
+    help: 'Time from request arrival to response, by operation name (capped), type, outcome and client.',
+    labelNames: ['operation_name', 'operation_type', 'outcome', 'client_name'] as const,
     buckets: DURATION_BUCKETS_S,
     registers: [this.registry],
   });
@@ -136,9 +137,12 @@ export class GatewayMetrics {
     });
   }
 
-  /** A request refused before GraphQL processing (body limit, authentication, global rate limit, …). */
-  recordRejected(code: string, durationS: number): void {
-    const labels = { operation_name: 'unknown', operation_type: 'unknown', outcome: 'rejected' };
+  /**
+   * A request refused before GraphQL processing (body limit, authentication, global rate limit, …).
+   * `clientLabel` is the client policy's label (configured name, else `other`): never a raw header.
+   */
+  recordRejected(code: string, durationS: number, clientLabel = 'other'): void {
+    const labels = { operation_name: 'unknown', operation_type: 'unknown', outcome: 'rejected', client_name: clientLabel };
     this.requests.inc(labels);
     this.requestDuration.observe(labels, durationS);
     this.errors.inc({ code: isErrorCode(code) ? code : 'other' });

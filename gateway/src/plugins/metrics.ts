@@ -27,6 +27,8 @@ export function metricsPlugin(metrics: GatewayMetrics): ApolloServerPlugin<Gatew
             operation_name: metrics.operationLabel(operationName),
             operation_type: operation?.operation ?? 'unknown',
             outcome,
+            // The policy's label: configured client names only, else `other` (bounded by the config).
+            client_name: contextValue.client.policy.label,
           };
           metrics.requests.inc(labels);
           metrics.requestDuration.observe(labels, (performance.now() - contextValue.startedAtMs) / 1000);
