@@ -137,7 +137,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
       limits,
       directives,
       metrics,
-      ...(caches.trustedDocuments ? { trustedDocuments: caches.trustedDocuments } : {}),
+      ...(clients.needsOperationChecks ? { clientPolicy: { trusted: caches.trustedDocuments } } : {}),
       ...(caches.response
         ? { responseCache: { ...caches.response, onLookup: (result) => metrics.cacheLookups.inc({ cache: 'response', result }) } }
         : {}),

@@ -167,6 +167,25 @@ describe('ClientRegistry.identify', () => {
   });
 });
 
+describe('ClientRegistry: what the server must switch on', () => {
+  const registryOf = (env: Record<string, string>): ClientRegistry => new ClientRegistry(loadConfig(env).clients);
+
+  it('when no policy restricts operations or introspection, then the per-operation check plugin is not needed', () => {
+    expect(registryOf({}).needsOperationChecks).toBe(false);
+    expect(registryOf(policies({ web: { rateLimitPerMinute: 10 } })).needsOperationChecks).toBe(false);
+    // Introspection off everywhere: Apollo Server's own switch refuses it, no plugin needed.
+    expect(registryOf({ INTROSPECTION: 'false' }).needsOperationChecks).toBe(false);
+  });
+
+  it('when a policy forbids introspection, allows it against the default, or is persisted only, then the checks are needed', () => {
+    expect(registryOf(policies({ mobile: { introspection: false } })).needsOperationChecks).toBe(true);
+    const tools = registryOf({ INTROSPECTION: 'false', ...policies({ tools: { requireToken: true, introspection: true } }) });
+    expect(tools.anyAllowsIntrospection).toBe(true);
+    expect(tools.needsOperationChecks).toBe(true);
+    expect(registryOf({ PERSISTED_QUERIES_MANIFEST: MANIFEST, ...policies({ partner: { operations: 'persisted' } }) }).needsOperationChecks).toBe(true);
+  });
+});
+
 describe('selectsIntrospection', () => {
   const check = (query: string): boolean => {
     const document = parse(query);

@@ -45,6 +45,15 @@ export class ClientRegistry {
     return this.policies.some((p) => p.introspection);
   }
 
+  /**
+   * Whether some policy needs the per-operation checks (persisted only, or no introspection while
+   * Apollo Server allows it): without one, the check plugin is left out of the request path.
+   */
+  get needsOperationChecks(): boolean {
+    const introspectionOn = this.anyAllowsIntrospection;
+    return this.policies.some((p) => p.operations === 'persisted' || (introspectionOn && !p.introspection));
+  }
+
   identify(headers: IncomingHttpHeaders, principal: Principal): ClientIdentity {
     const claimed = principal.client;
     const header = headerValue(headers[CLIENT_NAME_HEADER]);

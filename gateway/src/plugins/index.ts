@@ -20,7 +20,7 @@ import { usageRecordingPlugin } from './usage-recording';
 import type { TrustedDocuments } from '../cache/manifest';
 import { responseCachePlugin, type ResponseCachePluginOptions } from './response-cache';
 import { trustedDocumentsPlugin } from './trusted-documents';
-import { clientPolicyPlugin } from './client-policy';
+import { clientPolicyPlugin, type ClientPolicyPluginOptions } from './client-policy';
 
 export interface PluginDeps {
   httpServer: Server;
@@ -33,8 +33,8 @@ export interface PluginDeps {
   responseCache?: ResponseCachePluginOptions;
   /** Present in safelist mode (PERSISTED_QUERIES_SAFELIST): the manifest every operation must be in. */
   safelist?: TrustedDocuments;
-  /** The manifest, when one is configured (client policies with `operations: persisted`). */
-  trustedDocuments?: TrustedDocuments;
+  /** Present when some client policy restricts operations or introspection (ClientRegistry.needsOperationChecks). */
+  clientPolicy?: ClientPolicyPluginOptions;
 }
 
 /** The ordered plugin list: the only place plugin order is decided. */
@@ -53,7 +53,7 @@ export function buildPlugins(config: Config, deps: PluginDeps): ApolloServerPlug
     // Refuses unlisted operations (didResolveOperation).
     deps.safelist ? trustedDocumentsPlugin(deps.safelist) : false,
     // Per-client allowed operations and introspection (didResolveOperation), before any limit is consumed.
-    clientPolicyPlugin({ trusted: deps.trustedDocuments }),
+    deps.clientPolicy ? clientPolicyPlugin(deps.clientPolicy) : false,
     limitsPlugin({ limits: deps.limits, directives: deps.directives }),
     // Its lookup (responseForOperation) runs after every didResolveOperation check, so
     // authorization and limits apply to cache hits too.
