@@ -190,7 +190,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
           { operationName: null, status, durationMs: sinceMs(startedAtMs), errorCodes: [code], clientIp: context.clientIp, clientName: client.name, clientVersion: client.version, clientPolicy: client.policy.name },
           'request completed',
         );
-        metrics.recordRejected(code, (performance.now() - startedAtMs) / 1000, client.policy.label);
+        metrics.recordRejected(code, (performance.now() - startedAtMs) / 1000, client.policy.label, client.version);
       };
       await withRequestSpan(req.headers, `${req.method ?? 'GET'} ${GRAPHQL_PATH}`, () => handleGraphQL(req, res, url, authenticated, onRejected));
     };

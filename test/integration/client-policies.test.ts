@@ -203,10 +203,11 @@ describe('client policies: limits, allowed operations and introspection per clie
     expect(completed.find((l) => l.operationName === 'FromTv')).toMatchObject({ clientName: 'tv-app', clientVersion: '1.0', clientPolicy: 'default' });
     // The mobile 429 of the first test was refused in the context function: its line still names the client.
     expect(completed.some((l) => l.clientPolicy === 'mobile' && l.status === 429)).toBe(true);
-    expect(sample(metrics, 'frontdoor_graphql_requests_total', { operation_name: 'FromMobile', client_name: 'mobile', outcome: 'success' })).toBe(1);
-    expect(sample(metrics, 'frontdoor_graphql_requests_total', { operation_name: 'FromTv', client_name: 'other' })).toBe(1);
+    expect(sample(metrics, 'frontdoor_graphql_requests_total', { operation_name: 'FromMobile', client_name: 'mobile', client_version: '2.1.0', outcome: 'success' })).toBe(1);
+    expect(sample(metrics, 'frontdoor_graphql_requests_total', { operation_name: 'FromTv', client_name: 'other', client_version: 'other' })).toBe(1);
     expect(sample(metrics, 'frontdoor_graphql_requests_total', { client_name: 'mobile', outcome: 'rejected' })).toBeGreaterThanOrEqual(1);
     expect(metrics).not.toContain('client_name="tv-app"');
+    expect(metrics).not.toContain('client_version="1.0"');
   });
 });
 

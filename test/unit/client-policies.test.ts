@@ -6,6 +6,7 @@ import { ANONYMOUS, type Principal } from '../../gateway/src/auth/principal';
 import { ClientRegistry } from '../../gateway/src/clients/client-registry';
 import { selectsIntrospection } from '../../gateway/src/clients/introspection';
 import { ConfigError, loadConfig } from '../../gateway/src/config';
+import { GatewayMetrics, MAX_CLIENT_VERSIONS } from '../../gateway/src/observability/metrics';
 
 const MANIFEST = path.resolve(__dirname, '../../gateway/operations/persisted-query-manifest.json');
 
@@ -203,5 +204,18 @@ describe('selectsIntrospection', () => {
   it('when only __typename or ordinary fields are selected, then it is not', () => {
     expect(check('{ __typename user(id: "1") { __typename id } }')).toBe(false);
     expect(check('{ ...F } fragment F on Query { ...F user(id: "1") { id } }')).toBe(false);
+  });
+});
+
+describe('GatewayMetrics.clientVersionLabel', () => {
+  it('when versions come from a configured client, then the first ones are kept and later ones count as other; unknown clients are always other', () => {
+    const metrics = new GatewayMetrics({ breakerStates: () => ({}), planCacheStats: () => ({ localHits: 0, sharedHits: 0, misses: 0 }) }, { defaultMetrics: false });
+    const labels = Array.from({ length: MAX_CLIENT_VERSIONS + 1 }, (_, i) => metrics.clientVersionLabel('mobile', `1.${i}`));
+    expect(labels.slice(0, MAX_CLIENT_VERSIONS)).toEqual(Array.from({ length: MAX_CLIENT_VERSIONS }, (_, i) => `1.${i}`));
+    expect(labels[MAX_CLIENT_VERSIONS]).toBe('other');
+    expect(metrics.clientVersionLabel('mobile', '1.0')).toBe('1.0');
+    expect(metrics.clientVersionLabel('web', '1.0')).toBe('1.0');
+    expect(metrics.clientVersionLabel('other', '1.0')).toBe('other');
+    expect(metrics.clientVersionLabel('mobile', null)).toBe('other');
   });
 });

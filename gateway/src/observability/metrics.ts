@@ -30,6 +30,9 @@ const BREAKER_VALUES = { closed: 0, 'half-open': 1, open: 2 } as const;
 /** Label values a client chooses (operation names) are capped: past this many, they count as `other`. */
 export const MAX_OPERATION_NAMES = 100;
 
+/** Versions counted per configured client; later ones (and every unknown client's) count as `other`. */
+export const MAX_CLIENT_VERSIONS = 20;
+
 const DURATION_BUCKETS_S = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const COST_BUCKETS = [0, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
 
@@ -41,11 +44,12 @@ const COST_BUCKETS = [0, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
 export class GatewayMetrics {
   readonly registry = new Registry();
   private readonly operationNames = new Set<string>();
+  private readonly clientVersions = new Map<string, Set<string>>();
 
   readonly requests = new Counter({
     name: 'frontdoor_graphql_requests_total',
-    help: 'GraphQL requests by operation name (capped), operation type, outcome (success, partial, rejected, error) and client (configured names, else other).',
-    labelNames: ['operation_name', 'operation_type', 'outcome', 'client_name'] as const,
+    help: 'GraphQL requests by operation name (capped), operation type, outcome (success, partial, rejected, error), client (configured names, else other) and client version (capped per client).',
+    labelNames: ['operation_name', 'operation_type', 'outcome', 'client_name', 'client_version'] as const,
     registers: [this.registry],
   });
 
@@ -141,9 +145,9 @@ export class GatewayMetrics {
    * A request refused before GraphQL processing (body limit, authentication, global rate limit, …).
    * `clientLabel` is the client policy's label (configured name, else `other`): never a raw header.
    */
-  recordRejected(code: string, durationS: number, clientLabel = 'other'): void {
+  recordRejected(code: string, durationS: number, clientLabel = 'other', clientVersion: string | null = null): void {
     const labels = { operation_name: 'unknown', operation_type: 'unknown', outcome: 'rejected', client_name: clientLabel };
-    this.requests.inc(labels);
+    this.requests.inc({ ...labels, client_version: this.clientVersionLabel(clientLabel, clientVersion) });
     this.requestDuration.observe(labels, durationS);
     this.errors.inc({ code: isErrorCode(code) ? code : 'other' });
     if (REJECTION_CODES.has(code)) this.rejections.inc({ code });
@@ -153,6 +157,24 @@ export class GatewayMetrics {
   async render(): Promise<{ contentType: string; body: string }> {
     const merged = Registry.merge([this.registry, register]);
     return { contentType: merged.contentType, body: await merged.metrics() };
+  }
+
+  /**
+   * The client-version label: for a configured client (`clientLabel` is not `other`) the version
+   * itself, for its first MAX_CLIENT_VERSIONS versions; anything else is `other`. Versions are the
+   * client's say, so they are capped like operation names.
+   */
+  clientVersionLabel(clientLabel: string, version: string | null): string {
+    if (clientLabel === 'other' || version === null) return 'other';
+    let seen = this.clientVersions.get(clientLabel);
+    if (!seen) {
+      seen = new Set();
+      this.clientVersions.set(clientLabel, seen);
+    }
+    if (seen.has(version)) return version;
+    if (seen.size >= MAX_CLIENT_VERSIONS) return 'other';
+    seen.add(version);
+    return version;
   }
 
   /** The operation-name label: the name itself for the first MAX_OPERATION_NAMES names seen, then `other`. */
