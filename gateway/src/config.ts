@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CACHE_ENV, toCacheConfig, type CacheConfig } from './cache/cache-config';
+import { CLIENTS_ENV, toClientsConfig, type ClientDefaults, type ClientsConfig } from './clients/client-config';
 import { EDGE_ENV, toEdgeConfig, type EdgeConfig } from './edge/edge-config';
 import { ResilienceEnvSchema, readTimeoutOverrides, toResilienceConfig, type ResilienceConfig } from './resilience/config';
 import type { TokenVerifierOptions } from './auth/jwt';
@@ -134,6 +135,8 @@ const EnvSchema = z.object({
   /** Hide field suggestions ("Did you mean …") in validation errors. @default true in production, else false */
   HIDE_SCHEMA_SUGGESTIONS: bool.optional(),
   ...ResilienceEnvSchema.shape,
+  // Per-client policies (issue #7): clients/client-config.ts.
+  ...CLIENTS_ENV,
 
   // Authentication, revocation, authorization and identity forwarding (issue 3).
   /** HS256 shared secret for bearer tokens (at least 32 characters); ignored when AUTH_JWKS_URL is set. @default DEV_JWT_SECRET (warns loudly in production) */
@@ -203,6 +206,8 @@ export interface Config {
   auth: AuthConfig;
   /** TLS termination, CORS, security headers, TLS to subgraphs (edge/edge-config.ts). */
   edge: EdgeConfig;
+  /** Client identification and per-client policies (clients/client-config.ts). */
+  clients: ClientsConfig;
 }
 
 /** Everything that protects the subgraphs from abuse (issue #4); see gateway/src/limits/. */
@@ -268,11 +273,12 @@ export function loadConfig(env: RawEnv): Config {
   if (parsed.success) checkCrossField(parsed.data, problems);
   const cache = parsed.success ? toCacheConfig(parsed.data, problems) : undefined;
   const edge = parsed.success ? toEdgeConfig(parsed.data, parsed.data.NODE_ENV === 'production', problems) : undefined;
-  if (problems.length > 0 || !parsed.success || !cache || !edge) throw new ConfigError(problems);
-  return deepFreeze({ ...toConfig(parsed.data, urlOverrides, cache), resilience: toResilienceConfig(parsed.data, timeoutOverrides), edge });
+  const clients = toClientsConfig(merged.CLIENT_POLICIES, parsed.success ? clientDefaults(parsed.data) : undefined, problems);
+  if (problems.length > 0 || !parsed.success || !cache || !edge || !clients) throw new ConfigError(problems);
+  return deepFreeze({ ...toConfig(parsed.data, urlOverrides, cache), resilience: toResilienceConfig(parsed.data, timeoutOverrides), edge, clients });
 }
 
-function toConfig(e: Env, urlOverrides: Record<string, string>, cache: CacheConfig): Omit<Config, 'resilience' | 'edge'> {
+function toConfig(e: Env, urlOverrides: Record<string, string>, cache: CacheConfig): Omit<Config, 'resilience' | 'edge' | 'clients'> {
   const production = e.NODE_ENV === 'production';
   return {
     env: e.NODE_ENV,
@@ -326,7 +332,19 @@ function toConfig(e: Env, urlOverrides: Record<string, string>, cache: CacheConf
       revocationFailOpen: e.AUTH_REVOCATION_FAIL_OPEN,
       authorizationMode: e.AUTHZ_MODE,
       identitySecret: e.SUBGRAPH_IDENTITY_SECRET,
+      clientClaim: e.CLIENT_NAME_CLAIM,
     },
+  };
+}
+
+/** What client policies fall back to: the global settings. */
+function clientDefaults(e: Env): ClientDefaults {
+  const production = e.NODE_ENV === 'production';
+  return {
+    nameClaim: e.CLIENT_NAME_CLAIM,
+    limits: toLimitsConfig(e, production),
+    introspection: e.INTROSPECTION ?? !production,
+    hasManifest: e.PERSISTED_QUERIES_MANIFEST !== undefined,
   };
 }
 
@@ -427,7 +445,8 @@ function readConfigFile(file: string | undefined, problems: string[]): Record<st
     if (doc === null || doc === undefined) return {};
     if (typeof doc !== 'object' || Array.isArray(doc)) throw new Error('top level must be a mapping');
     // File values may be numbers or booleans; the schema reads strings, as from the environment.
-    return Object.fromEntries(Object.entries(doc).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]));
+    // Mappings (CLIENT_POLICIES) become JSON, the form the environment gives them in.
+    return Object.fromEntries(Object.entries(doc).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)]));
   } catch (err) {
     problems.push(`CONFIG_FILE: ${file} is not valid YAML/JSON: ${(err as Error).message}`);
     return {};
@@ -477,6 +496,7 @@ export function summarizeConfig(c: Config): Record<string, unknown> {
       plan: c.cache.plan,
     },
     limits: c.limits,
+    clients: { nameClaim: c.clients.nameClaim, policies: c.clients.policies },
     // Never the secrets themselves.
     auth: {
       keys: c.auth.keys.kind === 'jwks' ? `jwks ${redactUrl(c.auth.keys.url)}` : c.auth.keys.isDevSecret ? 'dev secret' : 'secret',

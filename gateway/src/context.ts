@@ -1,4 +1,5 @@
 import { ANONYMOUS, type Principal } from './auth/principal';
+import type { ClientIdentity } from './clients/client-registry';
 import type { RateLimitResult } from './limits/rate-limiters';
 import type { Logger } from './logger';
 
@@ -15,6 +16,11 @@ export interface GatewayContext {
   /** The caller's IP (see http/client-ip.ts for when X-Forwarded-For is believed). */
   clientIp: string;
   /**
+   * The calling application and its policy (limits, allowed operations, introspection). Starts as
+   * the unidentified client; set once authentication has run (the token may name the client).
+   */
+  client: ClientIdentity;
+  /**
    * The global rate limit's decision, set by the context function. A field, not a WeakMap entry:
    * Apollo Server hands each operation a shallow clone of the context, and this must reach all of them.
    */
@@ -27,6 +33,8 @@ export interface BuildContextInput {
   startedAtMs: number;
   clientIp: string;
   principal?: Principal;
+  /** Until identified: the registry's `unidentified` (default policy). */
+  client: ClientIdentity;
 }
 
 export function buildContext(input: BuildContextInput): GatewayContext {
@@ -36,5 +44,6 @@ export function buildContext(input: BuildContextInput): GatewayContext {
     startedAtMs: input.startedAtMs,
     principal: input.principal ?? ANONYMOUS,
     clientIp: input.clientIp,
+    client: input.client,
   };
 }

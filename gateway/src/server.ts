@@ -6,6 +6,7 @@ import { ApolloServer } from '@apollo/server';
 import { buildCaches } from './cache/build-caches';
 import type { PlanCacheStats } from './cache/plan-cache';
 import type { Config } from './config';
+import { ClientRegistry } from './clients/client-registry';
 import { buildContext, type GatewayContext } from './context';
 import { SubgraphDataSource } from './datasource/subgraph-datasource';
 import { createUndiciFetcher } from './datasource/undici-fetcher';
@@ -121,7 +122,8 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   const directives = new DirectiveIndexHolder(gateway, log);
   const usage = createUsageRecorder(config, redis, log);
   caches.follow(gateway);
-  const limits = new Limits({ config: config.limits, redis, log });
+  const clients = new ClientRegistry(config.clients);
+  const limits = new Limits({ config: config.limits, redis, log, policies: clients.policies });
   // Limits count in Redis only once it is connected: give it its connect timeout before serving.
   if (redis && config.redis) await waitForRedis(redis, config.redis.connectTimeoutMs);
 
@@ -136,7 +138,8 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   const apollo = new ApolloServer<GatewayContext>({
     // Filter mode changes the document before planning, which only a wrapped executor can do.
     gateway: config.auth.authorizationMode === 'filter' ? authorizingGateway(gateway, directives) : gateway,
-    introspection: config.graphql.introspection,
+    // On when any client policy allows it; the client-policy plugin refuses it for the others.
+    introspection: clients.anyAllowsIntrospection,
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGTERM/SIGINT: Apollo's own handler would stop first and re-raise the signal.
     stopOnTerminationSignals: false,
@@ -153,6 +156,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
       limits,
       directives,
       metrics,
+      ...(clients.needsOperationChecks ? { clientPolicy: { trusted: caches.trustedDocuments } } : {}),
       ...(caches.response
         ? { responseCache: { ...caches.response, onLookup: (result) => metrics.cacheLookups.inc({ cache: 'response', result }) } }
         : {}),
@@ -197,15 +201,21 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
       if (url.pathname === LOGOUT_PATH) return handleLogout(req, res, auth, log.child({ requestId }));
       if (url.pathname !== GRAPHQL_PATH) return sendError(res, 'NOT_FOUND');
       if (state === 'starting') return sendError(res, 'SCHEMA_NOT_READY', {}, { 'retry-after': '1' });
-      const context = buildContext({ requestId, log, startedAtMs, clientIp: clientIp(req, config.http.trustProxy) });
+      const context = buildContext({ requestId, log, startedAtMs, clientIp: clientIp(req, config.http.trustProxy), client: clients.unidentified });
       // Authentication runs inside Apollo's context function, so its 401 reaches the client intact.
-      const authenticated = async () => ({ ...context, principal: await auth.authenticate(req.headers.authorization, context.log) });
+      const authenticated = async () => {
+        const principal = await auth.authenticate(req.headers.authorization, context.log);
+        // On the shared context too: a request the global rate limit refuses is logged with its client.
+        context.client = clients.identify(req.headers, principal);
+        return { ...context, principal };
+      };
       const onRejected = (code: string, status: number) => {
+        const { client } = context;
         context.log.info(
-          { operationName: null, status, durationMs: sinceMs(startedAtMs), errorCodes: [code], clientIp: context.clientIp },
+          { operationName: null, status, durationMs: sinceMs(startedAtMs), errorCodes: [code], clientIp: context.clientIp, clientName: client.name, clientVersion: client.version, clientPolicy: client.policy.name },
           'request completed',
         );
-        metrics.recordRejected(code, (performance.now() - startedAtMs) / 1000);
+        metrics.recordRejected(code, (performance.now() - startedAtMs) / 1000, client.policy.label, client.version);
       };
       await withRequestSpan(req.headers, `${req.method ?? 'GET'} ${GRAPHQL_PATH}`, () => handleGraphQL(req, res, url, authenticated, onRejected));
     };

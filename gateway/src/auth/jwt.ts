@@ -16,6 +16,8 @@ export interface TokenVerifierOptions {
   clockToleranceS: number;
   /** Longer tokens are refused before they are parsed, in bytes. */
   maxTokenBytes: number;
+  /** Claim naming the client (client policies); copied to `principal.client` when it is a non-empty string. */
+  clientClaim?: string;
 }
 
 /** A token that passed every check: who it names and until when it is valid. */
@@ -83,7 +85,7 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
     try {
       const { payload } =
         key.kind === 'secret' ? await jwtVerify(token, key.secret, verifyOptions) : await jwtVerify(token, key.getKey, verifyOptions);
-      return { principal: toPrincipal(payload), expiresAtMs: (payload.exp ?? 0) * 1000, token };
+      return { principal: toPrincipal(payload, opts.clientClaim), expiresAtMs: (payload.exp ?? 0) * 1000, token };
     } catch (err) {
       throw toRejection(err);
     }
@@ -117,11 +119,13 @@ export function scopesOf(payload: JWTPayload): string[] {
   return [...out];
 }
 
-function toPrincipal(payload: JWTPayload): Principal {
+function toPrincipal(payload: JWTPayload, clientClaim: string | undefined): Principal {
+  const client = clientClaim === undefined ? undefined : payload[clientClaim];
   return Object.freeze({
     id: payload.sub ?? null,
     scopes: Object.freeze(scopesOf(payload)),
     tokenId: typeof payload.jti === 'string' && payload.jti ? payload.jti : null,
+    ...(typeof client === 'string' && client !== '' ? { client } : {}),
   });
 }
 

@@ -9,6 +9,8 @@ export interface Principal {
   readonly scopes: readonly string[];
   /** The verified token's `jti`, when it has one (revocation, logs). */
   readonly tokenId: string | null;
+  /** The client the token names (its CLIENT_NAME_CLAIM claim, a non-empty string); absent otherwise. */
+  readonly client?: string;
 }
 
 export const ANONYMOUS: Principal = Object.freeze({ id: null, scopes: Object.freeze([]) as readonly string[], tokenId: null });

@@ -25,6 +25,7 @@ export function setUpAuthentication(auth: AuthConfig, env: Config['env'], redis:
     audience: auth.audience,
     clockToleranceS: auth.clockToleranceS,
     maxTokenBytes: auth.maxTokenBytes,
+    ...(auth.clientClaim !== undefined ? { clientClaim: auth.clientClaim } : {}),
   });
   const revocations = new RevocationList(createKeyValueStore(redis, 'revoked:'), auth.clockToleranceS * 1000);
   return createAuthenticator({ verify, revocations, revocationFailOpen: auth.revocationFailOpen });

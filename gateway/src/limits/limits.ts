@@ -1,3 +1,4 @@
+import type { ClientPolicy } from '../clients/client-config';
 import type { LimitsConfig } from '../config';
 import type { GatewayContext } from '../context';
 import { gatewayError } from '../errors';
@@ -18,6 +19,8 @@ export interface LimitsOptions {
   config: LimitsConfig;
   redis: Redis | undefined;
   log: Logger;
+  /** Every client policy, the default included: each with a budget gets its own store (one bucket shape per store). */
+  policies: readonly ClientPolicy[];
 }
 
 /**
@@ -28,7 +31,8 @@ export interface LimitsOptions {
 export class Limits {
   readonly config: LimitsConfig;
   private readonly rateLimiters: RateLimiters | undefined;
-  private readonly budget: BudgetStore | undefined;
+  /** One store per client policy with a budget: a store is built for one bucket shape. */
+  private readonly budgets = new Map<ClientPolicy, BudgetStore>();
   private readonly log: Logger;
   private lastFallbackLogMs = 0;
 
@@ -40,19 +44,23 @@ export class Limits {
     if (config.rateLimit) {
       this.rateLimiters = new RateLimiters({ redis, failureMode: config.failureMode, onFallback: () => this.fellBack('rate-limit') });
     }
-    if (config.budget) {
-      const memory = new MemoryBudgetStore(config.budget);
-      this.budget = redis
-        ? new FailoverBudgetStore(new RedisBudgetStore(redis, config.budget), failOpen ? memory : undefined, () => this.fellBack('cost-budget'))
-        : memory;
+    for (const policy of opts.policies) {
+      if (!policy.budget) continue;
+      const memory = new MemoryBudgetStore(policy.budget);
+      this.budgets.set(
+        policy,
+        redis ? new FailoverBudgetStore(new RedisBudgetStore(redis, policy.budget), failOpen ? memory : undefined, () => this.fellBack('cost-budget')) : memory,
+      );
     }
   }
 
   /** The global per-caller limit; `operations` > 1 for a batch. Throws RATE_LIMITED / RATE_LIMITER_UNAVAILABLE. */
   async checkGlobal(context: GatewayContext, operations = 1): Promise<void> {
-    if (!this.rateLimiters || !this.config.rateLimit) return;
-    const rule = { points: this.config.rateLimit.perMinute, durationSeconds: 60 };
-    const result = await this.guard(() => this.rateLimiters!.consume('global', callerKey(context), rule, operations));
+    const { rateLimit, keyPrefix } = context.client.policy;
+    if (!this.rateLimiters || !rateLimit) return;
+    // Same purpose for every policy: limiters differ by points, and share the count unless keyPrefix separates it.
+    const rule = { points: rateLimit.perMinute, durationSeconds: 60 };
+    const result = await this.guard(() => this.rateLimiters!.consume('global', keyPrefix + callerKey(context), rule, operations));
     context.globalRateLimit = result;
     if (!result.allowed) throw rateLimited(result, undefined, [result]);
   }
@@ -76,12 +84,13 @@ export class Limits {
 
   /** Reserves `cost` points from the caller's budget; throws THROTTLED when they are not there. */
   async reserve(context: GatewayContext, cost: number): Promise<BudgetDecision | undefined> {
-    if (!this.budget || !this.config.budget) return undefined;
+    const policy = context.client.policy;
+    const budget = this.budgets.get(policy);
+    if (!budget || !policy.budget) return undefined;
     // In measure mode an operation may cost more than a whole bucket: it then takes the whole bucket.
-    const amount = Math.min(cost, this.config.budget.capacity);
+    const amount = Math.min(cost, policy.budget.capacity);
     const state = limitsState(context);
-    const budget = this.budget;
-    const reservation = this.guard(() => budget.take(callerKey(context), amount)).then((decision) => ({
+    const reservation = this.guard(() => budget.take(policy.keyPrefix + callerKey(context), amount)).then((decision) => ({
       reserved: decision.allowed ? amount : 0,
       decision,
     }));
@@ -90,7 +99,7 @@ export class Limits {
     if (!decision.allowed) {
       throw gatewayError(
         'THROTTLED',
-        { retryAfterMs: decision.retryAfterMs, cost: { requestedQueryCost: cost, throttleStatus: this.throttleStatus(decision.available) } },
+        { retryAfterMs: decision.retryAfterMs, cost: { requestedQueryCost: cost, throttleStatus: this.throttleStatus(policy, decision.available) } },
         { 'retry-after': retryAfterSeconds(decision.retryAfterMs) },
       );
     }
@@ -99,9 +108,11 @@ export class Limits {
 
   /** Gives back unused points; returns the caller's available points afterwards. */
   async refund(context: GatewayContext, points: number): Promise<number | undefined> {
-    if (!this.budget) return undefined;
+    const policy = context.client.policy;
+    const budget = this.budgets.get(policy);
+    if (!budget) return undefined;
     try {
-      return await this.budget.give(callerKey(context), Math.max(0, points));
+      return await budget.give(policy.keyPrefix + callerKey(context), Math.max(0, points));
     } catch (err) {
       // A refund that cannot happen costs the caller points, never availability.
       context.log.warn({ error: (err as Error).message }, 'cost budget refund failed');
@@ -109,12 +120,12 @@ export class Limits {
     }
   }
 
-  throttleStatus(available: number): { maximumAvailable: number; currentlyAvailable: number; restoreRate: number } | undefined {
-    if (!this.config.budget) return undefined;
+  throttleStatus(policy: ClientPolicy, available: number): { maximumAvailable: number; currentlyAvailable: number; restoreRate: number } | undefined {
+    if (!policy.budget) return undefined;
     return {
-      maximumAvailable: this.config.budget.capacity,
+      maximumAvailable: policy.budget.capacity,
       currentlyAvailable: Math.floor(available),
-      restoreRate: this.config.budget.restorePerSecond,
+      restoreRate: policy.budget.restorePerSecond,
     };
   }
 

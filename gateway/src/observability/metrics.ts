@@ -22,12 +22,16 @@ export const REJECTION_CODES: ReadonlySet<string> = new Set([
   'BATCH_LIMIT_EXCEEDED',
   'PAYLOAD_TOO_LARGE',
   'PERSISTED_QUERY_NOT_IN_LIST',
+  'INTROSPECTION_DISABLED',
 ]);
 
 const BREAKER_VALUES = { closed: 0, 'half-open': 1, open: 2 } as const;
 
 /** Label values a client chooses (operation names) are capped: past this many, they count as `other`. */
 export const MAX_OPERATION_NAMES = 100;
+
+/** Versions counted per configured client; later ones (and every unknown client's) count as `other`. */
+export const MAX_CLIENT_VERSIONS = 20;
 
 const DURATION_BUCKETS_S = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const COST_BUCKETS = [0, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
@@ -40,18 +44,19 @@ const COST_BUCKETS = [0, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
 export class GatewayMetrics {
   readonly registry = new Registry();
   private readonly operationNames = new Set<string>();
+  private readonly clientVersions = new Map<string, Set<string>>();
 
   readonly requests = new Counter({
     name: 'frontdoor_graphql_requests_total',
-    help: 'GraphQL requests by operation name (capped), operation type and outcome (success, partial, rejected, error).',
-    labelNames: ['operation_name', 'operation_type', 'outcome'] as const,
+    help: 'GraphQL requests by operation name (capped), operation type, outcome (success, partial, rejected, error), client (configured names, else other) and client version (capped per client).',
+    labelNames: ['operation_name', 'operation_type', 'outcome', 'client_name', 'client_version'] as const,
     registers: [this.registry],
   });
 
   readonly requestDuration = new Histogram({
     name: 'frontdoor_graphql_request_duration_seconds',
-    help: 'Time from request arrival to response, by operation name (capped), type and outcome.',
-    labelNames: ['operation_name', 'operation_type', 'outcome'] as const,
+    help: 'Time from request arrival to response, by operation name (capped), type, outcome and client.',
+    labelNames: ['operation_name', 'operation_type', 'outcome', 'client_name'] as const,
     buckets: DURATION_BUCKETS_S,
     registers: [this.registry],
   });
@@ -143,10 +148,13 @@ export class GatewayMetrics {
     });
   }
 
-  /** A request refused before GraphQL processing (body limit, authentication, global rate limit, …). */
-  recordRejected(code: string, durationS: number): void {
-    const labels = { operation_name: 'unknown', operation_type: 'unknown', outcome: 'rejected' };
-    this.requests.inc(labels);
+  /**
+   * A request refused before GraphQL processing (body limit, authentication, global rate limit, …).
+   * `clientLabel` is the client policy's label (configured name, else `other`): never a raw header.
+   */
+  recordRejected(code: string, durationS: number, clientLabel = 'other', clientVersion: string | null = null): void {
+    const labels = { operation_name: 'unknown', operation_type: 'unknown', outcome: 'rejected', client_name: clientLabel };
+    this.requests.inc({ ...labels, client_version: this.clientVersionLabel(clientLabel, clientVersion) });
     this.requestDuration.observe(labels, durationS);
     this.errors.inc({ code: isErrorCode(code) ? code : 'other' });
     if (REJECTION_CODES.has(code)) this.rejections.inc({ code });
@@ -156,6 +164,24 @@ export class GatewayMetrics {
   async render(): Promise<{ contentType: string; body: string }> {
     const merged = Registry.merge([this.registry, register]);
     return { contentType: merged.contentType, body: await merged.metrics() };
+  }
+
+  /**
+   * The client-version label: for a configured client (`clientLabel` is not `other`) the version
+   * itself, for its first MAX_CLIENT_VERSIONS versions; anything else is `other`. Versions are the
+   * client's say, so they are capped like operation names.
+   */
+  clientVersionLabel(clientLabel: string, version: string | null): string {
+    if (clientLabel === 'other' || version === null) return 'other';
+    let seen = this.clientVersions.get(clientLabel);
+    if (!seen) {
+      seen = new Set();
+      this.clientVersions.set(clientLabel, seen);
+    }
+    if (seen.has(version)) return version;
+    if (seen.size >= MAX_CLIENT_VERSIONS) return 'other';
+    seen.add(version);
+    return version;
   }
 
   /** The operation-name label: the name itself for the first MAX_OPERATION_NAMES names seen, then `other`. */

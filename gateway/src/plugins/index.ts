@@ -20,6 +20,7 @@ import { usageRecordingPlugin } from './usage-recording';
 import type { TrustedDocuments } from '../cache/manifest';
 import { responseCachePlugin, type ResponseCachePluginOptions } from './response-cache';
 import { trustedDocumentsPlugin } from './trusted-documents';
+import { clientPolicyPlugin, type ClientPolicyPluginOptions } from './client-policy';
 
 export interface PluginDeps {
   httpServer: Server;
@@ -32,6 +33,8 @@ export interface PluginDeps {
   responseCache?: ResponseCachePluginOptions;
   /** Present in safelist mode (PERSISTED_QUERIES_SAFELIST): the manifest every operation must be in. */
   safelist?: TrustedDocuments;
+  /** Present when some client policy restricts operations or introspection (ClientRegistry.needsOperationChecks). */
+  clientPolicy?: ClientPolicyPluginOptions;
 }
 
 /** The ordered plugin list: the only place plugin order is decided. */
@@ -49,6 +52,8 @@ export function buildPlugins(config: Config, deps: PluginDeps): ApolloServerPlug
     deps.usage !== undefined && usageRecordingPlugin({ aggregator: deps.usage.aggregator }),
     // Refuses unlisted operations (didResolveOperation).
     deps.safelist ? trustedDocumentsPlugin(deps.safelist) : false,
+    // Per-client allowed operations and introspection (didResolveOperation), before any limit is consumed.
+    deps.clientPolicy ? clientPolicyPlugin(deps.clientPolicy) : false,
     limitsPlugin({ limits: deps.limits, directives: deps.directives }),
     // Its lookup (responseForOperation) runs after every didResolveOperation check, so
     // authorization and limits apply to cache hits too.

@@ -49,9 +49,11 @@ export function limitsPlugin(opts: LimitsPluginOptions): ApolloServerPlugin<Gate
           if (limits.config.rateLimit) {
             await limits.checkFields(contextValue, selectedRateLimits({ schema, document, operation, variables, ruleAt: rateLimitRuleAt(index) }));
           }
-          if (estimated > costConfig.max) {
-            if (costConfig.mode === 'enforce') throw gatewayError('COST_ESTIMATED_TOO_EXPENSIVE', { cost: { estimated, max: costConfig.max } });
-            contextValue.log.info({ estimatedCost: estimated, maxCost: costConfig.max }, 'cost above maximum (measure mode)');
+          // COST_MAX, or the client policy's costMax.
+          const max = contextValue.client.policy.costMax;
+          if (estimated > max) {
+            if (costConfig.mode === 'enforce') throw gatewayError('COST_ESTIMATED_TOO_EXPENSIVE', { cost: { estimated, max } });
+            contextValue.log.info({ estimatedCost: estimated, maxCost: max }, 'cost above maximum (measure mode)');
           }
           await limits.reserve(contextValue, estimated);
         },
@@ -73,7 +75,7 @@ export function limitsPlugin(opts: LimitsPluginOptions): ApolloServerPlugin<Gate
             // Refund what was reserved but not used; an underestimate is not charged extra.
             available = (await limits.refund(contextValue, reservation.reserved - Math.min(actual, reservation.reserved))) ?? available;
           }
-          const throttleStatus = available === undefined ? undefined : limits.throttleStatus(available);
+          const throttleStatus = available === undefined ? undefined : limits.throttleStatus(contextValue.client.policy, available);
           result.extensions = {
             ...result.extensions,
             cost: { requestedQueryCost: state.estimatedCost, actualQueryCost: actual, ...(throttleStatus ? { throttleStatus } : {}) },

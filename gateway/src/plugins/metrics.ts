@@ -27,8 +27,10 @@ export function metricsPlugin(metrics: GatewayMetrics): ApolloServerPlugin<Gatew
             operation_name: metrics.operationLabel(operationName),
             operation_type: operation?.operation ?? 'unknown',
             outcome,
+            // The policy's label: configured client names only, else `other` (bounded by the config).
+            client_name: contextValue.client.policy.label,
           };
-          metrics.requests.inc(labels);
+          metrics.requests.inc({ ...labels, client_version: metrics.clientVersionLabel(labels.client_name, contextValue.client.version) });
           metrics.requestDuration.observe(labels, (performance.now() - contextValue.startedAtMs) / 1000);
           for (const code of codes) {
             metrics.errors.inc({ code: isErrorCode(code) ? code : 'other' });
