@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { CACHE_ENV, toCacheConfig, type CacheConfig } from './cache/cache-config';
 import { ResilienceEnvSchema, readTimeoutOverrides, toResilienceConfig, type ResilienceConfig } from './resilience/config';
 import type { TokenVerifierOptions } from './auth/jwt';
+import { RESPONSE_HEADER_ENV, toResponseHeaderConfig, type ResponseHeaderConfig } from './datasource/response-header-config';
+import { REPLICA_ENV, readSubgraphUrlLists, toReplicaConfig, type ReplicaConfig } from './routing/replica-config';
 
 /**
  * Development secrets: public on purpose (README, `npm run token`), so `npm start` works with no
@@ -131,6 +133,9 @@ const EnvSchema = z.object({
   /** Hide field suggestions ("Did you mean …") in validation errors. @default true in production, else false */
   HIDE_SCHEMA_SUGGESTIONS: bool.optional(),
   ...ResilienceEnvSchema.shape,
+  // Subgraph replicas (routing/replica-config.ts) and response headers copied from subgraphs (datasource/response-header-config.ts).
+  ...REPLICA_ENV,
+  ...RESPONSE_HEADER_ENV,
 
   // Authentication, revocation, authorization and identity forwarding (issue 3).
   /** HS256 shared secret for bearer tokens (at least 32 characters); ignored when AUTH_JWKS_URL is set. @default DEV_JWT_SECRET (warns loudly in production) */
@@ -197,6 +202,10 @@ export interface Config {
   limits: LimitsConfig;
   /** Per-subgraph timeouts, retries, circuit breakers and in-flight deduplication (resilience/config.ts). */
   resilience: ResilienceConfig;
+  /** Subgraphs with several URLs: balancing and passive health (routing/replica-config.ts). */
+  replicas: ReplicaConfig;
+  /** Subgraph response headers copied to clients; false when none are listed. */
+  responseHeaders: false | ResponseHeaderConfig;
   auth: AuthConfig;
 }
 
@@ -258,15 +267,23 @@ export function loadConfig(env: RawEnv): Config {
       problems.push(`${key}: ${issue.message} (got ${JSON.stringify(merged[key] ?? null)})`);
     }
   }
-  const urlOverrides = readUrlOverrides(merged, problems);
+  // One URL overrides the supergraph's routing URL; several make a replica set (the first is the override).
+  const urlLists = readSubgraphUrlLists(merged, problems);
+  const urlOverrides = Object.fromEntries(Object.entries(urlLists).map(([name, urls]) => [name, urls[0] ?? '']));
   const timeoutOverrides = readTimeoutOverrides(merged, problems);
   if (parsed.success) checkCrossField(parsed.data, problems);
   const cache = parsed.success ? toCacheConfig(parsed.data, problems) : undefined;
+  const responseHeaders = parsed.success ? toResponseHeaderConfig(parsed.data, problems) : false;
   if (problems.length > 0 || !parsed.success || !cache) throw new ConfigError(problems);
-  return deepFreeze({ ...toConfig(parsed.data, urlOverrides, cache), resilience: toResilienceConfig(parsed.data, timeoutOverrides) });
+  return deepFreeze({
+    ...toConfig(parsed.data, urlOverrides, cache),
+    resilience: toResilienceConfig(parsed.data, timeoutOverrides),
+    replicas: toReplicaConfig(parsed.data, urlLists),
+    responseHeaders,
+  });
 }
 
-function toConfig(e: Env, urlOverrides: Record<string, string>, cache: CacheConfig): Omit<Config, 'resilience'> {
+function toConfig(e: Env, urlOverrides: Record<string, string>, cache: CacheConfig): Omit<Config, 'resilience' | 'replicas' | 'responseHeaders'> {
   const production = e.NODE_ENV === 'production';
   return {
     env: e.NODE_ENV,
@@ -383,30 +400,6 @@ function checkAuth(e: Env, problems: string[]): void {
   }
 }
 
-const URL_OVERRIDE_PREFIX = 'SUBGRAPH_URL_';
-
-function readUrlOverrides(env: Record<string, unknown>, problems: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) {
-    if (!key.startsWith(URL_OVERRIDE_PREFIX) || value === undefined) continue;
-    const name = key.slice(URL_OVERRIDE_PREFIX.length).toLowerCase();
-    const url = String(value);
-    if (!name) problems.push(`${key}: needs a subgraph name after ${URL_OVERRIDE_PREFIX}`);
-    else if (!isHttpUrl(url)) problems.push(`${key}: must be an http(s) URL (got ${JSON.stringify(url)})`);
-    else out[name] = url;
-  }
-  return out;
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const u = new URL(value);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
 function readConfigFile(file: string | undefined, problems: string[]): Record<string, unknown> {
   if (!file) return {};
   let text: string;
@@ -453,6 +446,8 @@ export function summarizeConfig(c: Config): Record<string, unknown> {
     subgraphTimeoutMs: c.subgraphs.timeoutMs,
     resilience: c.resilience,
     urlOverrides: Object.keys(c.subgraphs.urlOverrides),
+    replicas: { ...c.replicas, urlsBySubgraph: Object.fromEntries(Object.entries(c.replicas.urlsBySubgraph).map(([name, urls]) => [name, urls.length])) },
+    responseHeaders: c.responseHeaders,
     introspection: c.graphql.introspection,
     sandbox: c.graphql.sandbox,
     // Host and port only: a Redis URL may carry a password.
