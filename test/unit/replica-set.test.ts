@@ -1,3 +1,5 @@
+import { loadConfig } from '../../gateway/src/config';
+import { replicaLabel } from '../../gateway/src/routing/replica-config';
 import { ReplicaSet, type Replica } from '../../gateway/src/routing/replica-set';
 
 const URLS = ['http://10.0.0.1:4001/graphql', 'http://10.0.0.2:4001/graphql', 'http://10.0.0.3:4001/graphql'];
@@ -141,5 +143,30 @@ describe('ReplicaSet passive health', () => {
     expect(set.upCount).toBe(0);
     expect(set.pick(undefined, true)).toBeUndefined();
     expect(set.pick(undefined, false)).toBeUndefined();
+  });
+});
+
+describe('replica URLs (SUBGRAPH_URL_<NAME>)', () => {
+  it('when one URL is given, then it overrides the routing URL and no replica set is made', () => {
+    const config = loadConfig({ SUBGRAPH_URL_USERS: 'http://10.0.0.1:4001/graphql' });
+    expect(config.subgraphs.urlOverrides).toEqual({ users: 'http://10.0.0.1:4001/graphql' });
+    expect(config.replicas).toEqual({ urlsBySubgraph: {}, balancing: 'round-robin', failureThreshold: 3, cooldownMs: 10_000 });
+  });
+
+  it('when a comma-separated list is given, then the subgraph is a replica set and the first URL is its override', () => {
+    const config = loadConfig({ SUBGRAPH_URL_USERS: ` ${URLS.join(' , ')} `, SUBGRAPH_LOAD_BALANCING: 'least-outstanding' });
+    expect(config.replicas.urlsBySubgraph).toEqual({ users: URLS });
+    expect(config.replicas.balancing).toBe('least-outstanding');
+    expect(config.subgraphs.urlOverrides).toEqual({ users: URLS[0] });
+  });
+
+  it('when a list holds a bad URL or two replicas on one host:port, then start-up is refused', () => {
+    expect(() => loadConfig({ SUBGRAPH_URL_USERS: `${URLS[0]},ftp://x` })).toThrow(/SUBGRAPH_URL_USERS/);
+    expect(() => loadConfig({ SUBGRAPH_URL_USERS: `${URLS[0]},http://10.0.0.1:4001/other` })).toThrow(/host:port/);
+  });
+
+  it('when a replica URL has no port, then its metric label uses the scheme default port', () => {
+    expect(replicaLabel('https://users.internal/graphql')).toBe('users.internal:443');
+    expect(replicaLabel('http://10.0.0.1:4001/graphql')).toBe('10.0.0.1:4001');
   });
 });
