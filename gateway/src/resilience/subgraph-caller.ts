@@ -109,10 +109,11 @@ export class SubgraphCaller {
         continue;
       }
       const delayMs = retry && req.idempotent && attempt < retry.maxRetries ? this.retryDelayMs(outcome, attempt, retry) : undefined;
-      if (delayMs === undefined || Date.now() + delayMs >= deadline || !budget?.tryRetry()) return settle(outcome);
-      attempt += 1;
-      // The backoff spares the replica that just failed; a retry that goes to another one need not wait.
+      if (delayMs === undefined) return settle(outcome);
+      // The backoff (and Retry-After) spares the replica that just failed; a retry that goes to another one need not wait.
       const waitMs = tried && replicas?.hasUntried(tried) ? 0 : delayMs;
+      if (Date.now() + waitMs >= deadline || !budget?.tryRetry()) return settle(outcome);
+      attempt += 1;
       req.log.debug({ subgraph: this.opts.name, attempt, delayMs: waitMs, reason: describe(outcome) }, 'subgraph retry');
       if (waitMs > 0) await sleep(waitMs);
     }
