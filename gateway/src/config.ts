@@ -8,6 +8,8 @@ import { CLIENTS_ENV, toClientsConfig, type ClientDefaults, type ClientsConfig }
 import { EDGE_ENV, toEdgeConfig, type EdgeConfig } from './edge/edge-config';
 import { ResilienceEnvSchema, readTimeoutOverrides, toResilienceConfig, type ResilienceConfig } from './resilience/config';
 import type { TokenVerifierOptions } from './auth/jwt';
+import { RESPONSE_HEADER_ENV, toResponseHeaderConfig, type ResponseHeaderConfig } from './datasource/response-header-config';
+import { REPLICA_ENV, readSubgraphUrlLists, toReplicaConfig, type ReplicaConfig } from './routing/replica-config';
 
 /**
  * Development secrets: public on purpose (README, `npm run token`), so `npm start` works with no
@@ -137,6 +139,9 @@ const EnvSchema = z.object({
   ...ResilienceEnvSchema.shape,
   // Per-client policies (issue #7): clients/client-config.ts.
   ...CLIENTS_ENV,
+  // Subgraph replicas (routing/replica-config.ts) and response headers copied from subgraphs (datasource/response-header-config.ts).
+  ...REPLICA_ENV,
+  ...RESPONSE_HEADER_ENV,
 
   // Authentication, revocation, authorization and identity forwarding (issue 3).
   /** HS256 shared secret for bearer tokens (at least 32 characters); ignored when AUTH_JWKS_URL is set. @default DEV_JWT_SECRET (warns loudly in production) */
@@ -203,6 +208,10 @@ export interface Config {
   limits: LimitsConfig;
   /** Per-subgraph timeouts, retries, circuit breakers and in-flight deduplication (resilience/config.ts). */
   resilience: ResilienceConfig;
+  /** Subgraphs with several URLs: balancing and passive health (routing/replica-config.ts). */
+  replicas: ReplicaConfig;
+  /** Subgraph response headers copied to clients; false when none are listed. */
+  responseHeaders: false | ResponseHeaderConfig;
   auth: AuthConfig;
   /** TLS termination, CORS, security headers, TLS to subgraphs (edge/edge-config.ts). */
   edge: EdgeConfig;
@@ -268,17 +277,27 @@ export function loadConfig(env: RawEnv): Config {
       problems.push(`${key}: ${issue.message} (got ${JSON.stringify(merged[key] ?? null)})`);
     }
   }
-  const urlOverrides = readUrlOverrides(merged, problems);
+  // One URL overrides the supergraph's routing URL; several make a replica set (the first is the override).
+  const urlLists = readSubgraphUrlLists(merged, problems);
+  const urlOverrides = Object.fromEntries(Object.entries(urlLists).map(([name, urls]) => [name, urls[0] ?? '']));
   const timeoutOverrides = readTimeoutOverrides(merged, problems);
   if (parsed.success) checkCrossField(parsed.data, problems);
   const cache = parsed.success ? toCacheConfig(parsed.data, problems) : undefined;
   const edge = parsed.success ? toEdgeConfig(parsed.data, parsed.data.NODE_ENV === 'production', problems) : undefined;
   const clients = toClientsConfig(merged.CLIENT_POLICIES, parsed.success ? clientDefaults(parsed.data) : undefined, problems);
+  const responseHeaders = parsed.success ? toResponseHeaderConfig(parsed.data, problems) : false;
   if (problems.length > 0 || !parsed.success || !cache || !edge || !clients) throw new ConfigError(problems);
-  return deepFreeze({ ...toConfig(parsed.data, urlOverrides, cache), resilience: toResilienceConfig(parsed.data, timeoutOverrides), edge, clients });
+  return deepFreeze({
+    ...toConfig(parsed.data, urlOverrides, cache),
+    resilience: toResilienceConfig(parsed.data, timeoutOverrides),
+    replicas: toReplicaConfig(parsed.data, urlLists),
+    responseHeaders,
+    edge,
+    clients,
+  });
 }
 
-function toConfig(e: Env, urlOverrides: Record<string, string>, cache: CacheConfig): Omit<Config, 'resilience' | 'edge' | 'clients'> {
+function toConfig(e: Env, urlOverrides: Record<string, string>, cache: CacheConfig): Omit<Config, 'resilience' | 'replicas' | 'responseHeaders' | 'edge' | 'clients'> {
   const production = e.NODE_ENV === 'production';
   return {
     env: e.NODE_ENV,
@@ -407,30 +426,6 @@ function checkAuth(e: Env, problems: string[]): void {
   }
 }
 
-const URL_OVERRIDE_PREFIX = 'SUBGRAPH_URL_';
-
-function readUrlOverrides(env: Record<string, unknown>, problems: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) {
-    if (!key.startsWith(URL_OVERRIDE_PREFIX) || value === undefined) continue;
-    const name = key.slice(URL_OVERRIDE_PREFIX.length).toLowerCase();
-    const url = String(value);
-    if (!name) problems.push(`${key}: needs a subgraph name after ${URL_OVERRIDE_PREFIX}`);
-    else if (!isHttpUrl(url)) problems.push(`${key}: must be an http(s) URL (got ${JSON.stringify(url)})`);
-    else out[name] = url;
-  }
-  return out;
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const u = new URL(value);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
 function readConfigFile(file: string | undefined, problems: string[]): Record<string, unknown> {
   if (!file) return {};
   let text: string;
@@ -478,6 +473,8 @@ export function summarizeConfig(c: Config): Record<string, unknown> {
     subgraphTimeoutMs: c.subgraphs.timeoutMs,
     resilience: c.resilience,
     urlOverrides: Object.keys(c.subgraphs.urlOverrides),
+    replicas: { ...c.replicas, urlsBySubgraph: Object.fromEntries(Object.entries(c.replicas.urlsBySubgraph).map(([name, urls]) => [name, urls.length])) },
+    responseHeaders: c.responseHeaders,
     introspection: c.graphql.introspection,
     sandbox: c.graphql.sandbox,
     // File paths and origins only, never key material.

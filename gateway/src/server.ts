@@ -8,6 +8,8 @@ import type { PlanCacheStats } from './cache/plan-cache';
 import type { Config } from './config';
 import { ClientRegistry } from './clients/client-registry';
 import { buildContext, type GatewayContext } from './context';
+import { ResponseHeaderCollector } from './datasource/response-header-collector';
+import { responseHeaderNamesFor } from './datasource/response-header-config';
 import { SubgraphDataSource } from './datasource/subgraph-datasource';
 import { createUndiciFetcher } from './datasource/undici-fetcher';
 import type { CertificateReloadOutcome } from './edge/certificate-watcher';
@@ -30,6 +32,7 @@ import { checkGraphQLRequest } from './limits/request-checks';
 import { buildPlugins } from './plugins';
 import { closeRedis, createRedis, pingRedis, waitForRedis, type Redis } from './redis';
 import { SubgraphResilience } from './resilience/subgraph-resilience';
+import { SubgraphReplicas } from './routing/subgraph-replicas';
 import type { BreakerState } from './resilience/breakers';
 import { authorizingGateway } from './auth/authorizing-gateway';
 import { handleLogout, LOGOUT_PATH } from './auth/logout';
@@ -89,7 +92,14 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   const metrics: GatewayMetrics = new GatewayMetrics({
     breakerStates: () => resilience.getBreakerStates(),
     planCacheStats: () => caches.plans.stats(),
+    replicaHealth: () => replicas.health(),
   });
+  const replicas = new SubgraphReplicas(config.replicas, {
+    log,
+    onAttempt: (subgraph, replica, ok) => metrics.replicaAttempts.inc({ subgraph, replica, outcome: ok ? 'ok' : 'failure' }),
+    onEjected: (subgraph, replica) => metrics.replicaEjections.inc({ subgraph, replica }),
+  });
+  const responseHeaders = config.responseHeaders ? new ResponseHeaderCollector(config.responseHeaders.conflict) : undefined;
   const supergraph = createSupergraphManager(config, redis, log, (outcome) => {
     if (outcome.status !== 'unchanged') metrics.schemaReloads.inc({ outcome: outcome.status });
     deps.onSupergraphReload?.(outcome);
@@ -103,20 +113,24 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     // The data source needs each fetch's operation type (queries are retried and deduplicated, mutations never).
     queryPlannerConfig: { cache: caches.plans, exposeDocumentNodeInFetchNode: true },
     logger: apolloLogger(log),
-    buildService: ({ name, url }) =>
-      new SubgraphDataSource({
+    buildService: ({ name, url }) => {
+      const copyHeaders = responseHeaderNamesFor(config.responseHeaders, name);
+      return new SubgraphDataSource({
         name,
         url: config.subgraphs.urlOverrides[name.toLowerCase()] ?? url ?? '',
         fetcher: pool.fetcher,
         forwardHeaders: config.subgraphs.forwardHeaders,
         log,
-        caller: resilience.callerFor(name, pool.post),
+        // Several URLs: the caller picks a replica per attempt; one URL: no replica layer at all.
+        caller: resilience.callerFor(name, pool.post, replicas.forSubgraph(name)),
         identitySecret: config.auth.identitySecret,
         onFetch: (subgraph, outcome, durationMs) => {
           metrics.subgraphFetches.inc({ subgraph, outcome });
           metrics.subgraphFetchDuration.observe({ subgraph }, durationMs / 1000);
         },
-      }),
+        ...(responseHeaders && copyHeaders.length > 0 ? { responseHeaders: { names: copyHeaders, collector: responseHeaders } } : {}),
+      });
+    },
   });
 
   const directives = new DirectiveIndexHolder(gateway, log);
@@ -157,6 +171,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
       directives,
       metrics,
       ...(clients.needsOperationChecks ? { clientPolicy: { trusted: caches.trustedDocuments } } : {}),
+      ...(responseHeaders ? { responseHeaders } : {}),
       ...(caches.response
         ? { responseCache: { ...caches.response, onLookup: (result) => metrics.cacheLookups.inc({ cache: 'response', result }) } }
         : {}),
@@ -174,6 +189,8 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     { name: 'supergraph', check: () => (supergraph.hash ? null : 'not loaded') },
     ...(redis ? [{ name: 'redis', check: () => pingRedis(redis) }] : []),
     { name: 'circuits', check: () => circuitCheck(resilience) },
+    // Reported, never failing readiness (routing/subgraph-replicas.ts says why).
+    ...(Object.keys(config.replicas.urlsBySubgraph).length > 0 ? [{ name: 'replicas', check: () => replicas.readiness() }] : []),
   ];
   const handleGraphQL = graphqlHandler({
     apollo,

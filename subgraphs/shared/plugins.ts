@@ -36,6 +36,19 @@ export function latencyPlugin(latencyMs: () => number): ApolloServerPlugin<Subgr
   };
 }
 
+/** Sets fixed headers on every response (test-only: the gateway's response-header propagation). */
+export function responseHeadersPlugin(headers: Readonly<Record<string, string>>): ApolloServerPlugin<SubgraphContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          for (const [name, value] of Object.entries(headers)) response.http.headers.set(name, value);
+        },
+      };
+    },
+  };
+}
+
 /**
  * A `debug` line per request and an `error` line per unexpected resolver failure (a thrown non-GraphQL
  * error, which Apollo reports as INTERNAL_SERVER_ERROR). Both carry the forwarded requestId.

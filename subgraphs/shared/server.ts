@@ -10,7 +10,7 @@ import { buildContext, type RequestHeaders, type SubgraphContext } from './conte
 import type { SubgraphDefinition, SubgraphName } from './definition';
 import { DEV_IDENTITY_SECRET } from './identity';
 import { createLogger } from './logger';
-import { latencyPlugin, requestLogPlugin, requestRecorderPlugin } from './plugins';
+import { latencyPlugin, requestLogPlugin, requestRecorderPlugin, responseHeadersPlugin } from './plugins';
 
 /** One GraphQL request as a subgraph received it (see StartSubgraphOptions.recordRequests). */
 export interface RecordedRequest {
@@ -38,6 +38,8 @@ export interface StartSubgraphOptions {
   logLevel?: string;
   /** HMAC secret of the gateway's identity header (SUBGRAPH_IDENTITY_SECRET). @default DEV_IDENTITY_SECRET */
   identitySecret?: string;
+  /** Headers added to every GraphQL response (tests of the gateway's response-header propagation). @default none */
+  responseHeaders?: Readonly<Record<string, string>>;
 }
 
 export interface SubgraphHandle {
@@ -65,6 +67,7 @@ export async function startSubgraph(def: SubgraphDefinition, opts: StartSubgraph
   const plugins: Array<ApolloServerPlugin<SubgraphContext> | false> = [
     recordRequests && requestRecorderPlugin(requests),
     latencyPlugin(() => latencyMs),
+    opts.responseHeaders !== undefined && responseHeadersPlugin(opts.responseHeaders),
     requestLogPlugin(),
   ];
   const server = new ApolloServer<SubgraphContext>({

@@ -1,8 +1,13 @@
 import { classifyFetchFailure } from '../../gateway/src/datasource/fetch-failure';
+import { NO_REPLICA_CODE } from '../../gateway/src/routing/replica-set';
 
 describe('classifyFetchFailure', () => {
   it('when the connection is refused, then the subgraph is unavailable', () => {
     expect(classifyFetchFailure(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })).kind).toBe('unavailable');
+  });
+
+  it('when every replica of the subgraph is out, then the subgraph is unavailable', () => {
+    expect(classifyFetchFailure(Object.assign(new Error('every replica of users is down'), { code: NO_REPLICA_CODE })).kind).toBe('unavailable');
   });
 
   it('when the refusal is wrapped as a cause, then it is still unavailable', () => {

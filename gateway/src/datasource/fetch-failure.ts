@@ -19,6 +19,8 @@ const UNAVAILABLE_CODES = new Set([
   'UND_ERR_CLOSED',
   // opossum, while a subgraph's circuit is open (resilience/breakers.ts): failing fast.
   'EOPENBREAKER',
+  // routing/replica-set.ts, while every replica of a subgraph is taken out: failing fast.
+  'ENOREPLICA',
 ]);
 
 /**

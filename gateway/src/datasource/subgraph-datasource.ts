@@ -10,6 +10,7 @@ import type { Logger } from '../logger';
 import { injectTraceContext } from '../observability/tracing';
 import type { SubgraphCaller } from '../resilience/subgraph-caller';
 import { classifyFetchFailure } from './fetch-failure';
+import type { ResponseHeaderCollector } from './response-header-collector';
 import { sendSubgraphOperation } from './send-operation';
 
 /** Headers a subgraph could take as identity; only the gateway's own signed header may carry one. */
@@ -29,6 +30,8 @@ export interface SubgraphDataSourceOptions {
   identitySecret: string;
   /** Told about every client-operation call: its outcome and duration (metrics). */
   onFetch?: (subgraph: string, outcome: FetchOutcome, durationMs: number) => void;
+  /** Response headers copied to the client (SUBGRAPH_RESPONSE_HEADERS); absent when none are listed for this subgraph. */
+  responseHeaders?: { names: readonly string[]; collector: ResponseHeaderCollector };
 }
 
 /** How one subgraph call ended, as metrics count it. */
@@ -46,6 +49,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   private readonly caller: SubgraphCaller;
   private readonly identitySecret: string;
   private readonly onFetch: SubgraphDataSourceOptions['onFetch'];
+  private readonly responseHeaders: SubgraphDataSourceOptions['responseHeaders'];
 
   constructor(opts: SubgraphDataSourceOptions) {
     super({ url: opts.url });
@@ -56,6 +60,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     this.caller = opts.caller;
     this.identitySecret = opts.identitySecret;
     this.onFetch = opts.onFetch;
+    this.responseHeaders = opts.responseHeaders;
   }
 
   override willSendRequest(opts: GraphQLDataSourceProcessOptions<GatewayContext>): void {
@@ -86,6 +91,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const startedAtMs = performance.now();
     try {
       const response = await sendSubgraphOperation(this, this.caller, options);
+      if (this.responseHeaders && response.http) this.collectResponseHeaders(options, response.http.headers, this.responseHeaders);
       const durationMs = elapsed(startedAtMs);
       log.debug({ subgraph: this.name, durationMs }, 'subgraph fetch');
       this.onFetch?.(this.name, response.errors?.length ? 'graphql_errors' : 'ok', durationMs);
@@ -93,6 +99,20 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     } catch (err) {
       throw this.toClientError(err, log, startedAtMs);
     }
+  }
+
+  /**
+   * Keeps the listed headers for the client response (plugins/response-headers.ts). A cookie is
+   * meant for this caller alone: the response must then never enter the shared response cache,
+   * so its cache policy drops to max-age 0 (Apollo then also answers `cache-control: no-store`).
+   */
+  private collectResponseHeaders(
+    options: Extract<GraphQLDataSourceProcessOptions<GatewayContext>, { kind: GraphQLDataSourceRequestKind.INCOMING_OPERATION }>,
+    headers: { get(name: string): string | null },
+    copy: NonNullable<SubgraphDataSourceOptions['responseHeaders']>,
+  ): void {
+    const setCookie = copy.collector.collect(options.context, headers, copy.names);
+    if (setCookie) options.incomingRequestContext.overallCachePolicy.restrict({ maxAge: 0 });
   }
 
   private toClientError(err: unknown, log: Logger, startedAtMs: number): GraphQLError {

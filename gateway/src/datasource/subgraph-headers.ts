@@ -1,3 +1,5 @@
+import { SET_COOKIE_SEPARATOR } from './response-header-collector';
+
 /**
  * The headers of one subgraph call, as the FetcherHeaders interface `willSendRequest` hooks expect
  * (`opts.request.http.headers.set(...)`), over a plain Map. Apollo's own data source uses
@@ -14,7 +16,8 @@ export class SubgraphHeaders implements Iterable<[string, string]> {
   append(name: string, value: string): void {
     const key = name.toLowerCase();
     const existing = this.map.get(key);
-    this.map.set(key, existing === undefined ? value : `${existing}, ${value}`);
+    // Set-Cookie values cannot be comma-joined (an Expires date holds a comma): one per line (response-header-collector.ts).
+    this.map.set(key, existing === undefined ? value : `${existing}${key === 'set-cookie' ? SET_COOKIE_SEPARATOR : ', '}${value}`);
   }
   delete(name: string): void {
     this.map.delete(name.toLowerCase());

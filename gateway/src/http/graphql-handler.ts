@@ -92,7 +92,8 @@ function toHeaderMap(req: GatewayRequest): HeaderMap {
 }
 
 async function writeResponse(res: GatewayResponse, response: HTTPGraphQLResponse): Promise<void> {
-  for (const [name, value] of response.headers) res.setHeader(name, value);
+  // set-cookie may hold several cookies, one per line (datasource/response-header-collector.ts): one field each.
+  for (const [name, value] of response.headers) res.setHeader(name, name === 'set-cookie' ? value.split('\n') : value);
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') {
     res.end(response.body.string);

@@ -5,6 +5,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, register, Registry } 
 export interface MetricSources {
   breakerStates(): Record<string, 'closed' | 'open' | 'half-open'>;
   planCacheStats(): { localHits: number; sharedHits: number; misses: number };
+  /** Each replica of the subgraphs configured with several URLs (labels bounded by config). */
+  replicaHealth?(): ReadonlyArray<{ subgraph: string; replica: string; state: 'up' | 'down' | 'probing' }>;
 }
 
 /** Codes that mean "a limit refused the operation before execution". */
@@ -90,6 +92,20 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly replicaAttempts = new Counter({
+    name: 'frontdoor_subgraph_replica_attempts_total',
+    help: 'Attempts sent to each replica of a subgraph with several URLs, by outcome (ok; failure = transport error, timeout or 5xx).',
+    labelNames: ['subgraph', 'replica', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly replicaEjections = new Counter({
+    name: 'frontdoor_subgraph_replica_ejections_total',
+    help: 'Times a replica was taken out (failure threshold reached, or its trial request after the cool-down failed).',
+    labelNames: ['subgraph', 'replica'] as const,
+    registers: [this.registry],
+  });
+
   readonly estimatedCost = new Histogram({
     name: 'frontdoor_operation_estimated_cost',
     help: 'Estimated cost of executed operations (demand control).',
@@ -129,6 +145,15 @@ export class GatewayMetrics {
       registers: [this.registry],
       collect() {
         for (const [subgraph, state] of Object.entries(sources.breakerStates())) this.set({ subgraph }, BREAKER_VALUES[state]);
+      },
+    });
+    new Gauge({
+      name: 'frontdoor_subgraph_replica_up',
+      help: 'Replica health per subgraph replica (host:port from config): 1 takes traffic, 0 taken out (cooling down or on its trial request).',
+      labelNames: ['subgraph', 'replica'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const r of sources.replicaHealth?.() ?? []) this.set({ subgraph: r.subgraph, replica: r.replica }, r.state === 'up' ? 1 : 0);
       },
     });
     // The plan cache keeps its own counters; each scrape adds their growth since the last one.

@@ -15,6 +15,8 @@ import { authorizationRejectPlugin } from './authorization-reject';
 import type { GatewayMetrics } from '../observability/metrics';
 import { metricsPlugin } from './metrics';
 import { requestLogPlugin } from './request-log';
+import type { ResponseHeaderCollector } from '../datasource/response-header-collector';
+import { responseHeadersPlugin } from './response-headers';
 import { usageRecordingPlugin } from './usage-recording';
 
 import type { TrustedDocuments } from '../cache/manifest';
@@ -35,6 +37,8 @@ export interface PluginDeps {
   safelist?: TrustedDocuments;
   /** Present when some client policy restricts operations or introspection (ClientRegistry.needsOperationChecks). */
   clientPolicy?: ClientPolicyPluginOptions;
+  /** Present when SUBGRAPH_RESPONSE_HEADERS lists any header. */
+  responseHeaders?: ResponseHeaderCollector;
 }
 
 /** The ordered plugin list: the only place plugin order is decided. */
@@ -58,6 +62,7 @@ export function buildPlugins(config: Config, deps: PluginDeps): ApolloServerPlug
     // Its lookup (responseForOperation) runs after every didResolveOperation check, so
     // authorization and limits apply to cache hits too.
     deps.responseCache ? responseCachePlugin(deps.responseCache) : false,
+    deps.responseHeaders ? responseHeadersPlugin({ collector: deps.responseHeaders }) : false,
     // After every plugin that changes the response (their willSendResponse runs first, up to its
     // first await): these record what the client receives.
     requestLogPlugin(),

@@ -3,6 +3,7 @@ import { IDENTITY_HEADER } from '../auth/identity-header';
 import type { Principal } from '../auth/principal';
 import type { PostToSubgraph } from '../datasource/undici-fetcher';
 import type { Logger } from '../logger';
+import { NO_REPLICA_CODE, type Replica, type ReplicaSet } from '../routing/replica-set';
 import { backoffDelayMs, parseRetryAfterMs } from './backoff';
 import { isCircuitOpen, type BreakerRegistry } from './breakers';
 import type { RetryConfig } from './config';
@@ -39,12 +40,16 @@ export interface SubgraphCallerOptions {
   budget: RetryBudget | undefined;
   breakers: BreakerRegistry | undefined;
   inflight: InflightCalls<FetcherResponse> | undefined;
+  /** The subgraph's replicas when it has several URLs; undefined for one URL (`req.url` is used as is). */
+  replicas?: ReplicaSet | undefined;
 }
 
 /** Statuses that say "try again": the subgraph (or a proxy in front of it) is briefly unable to answer. */
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 /** Transport errors where the request most likely never reached a resolver. */
 const RETRYABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+/** The one transport error that proves the request was never sent: safe to send elsewhere, even a mutation. */
+const NEVER_SENT_CODE = 'ECONNREFUSED';
 
 /** A 5xx answer, thrown inside the breaker so it counts as a failure, and unwrapped outside it. */
 class FailedStatus extends Error {
@@ -72,23 +77,50 @@ export class SubgraphCaller {
     if (!joined) return result;
     req.log.debug({ subgraph: this.opts.name }, 'subgraph fetch shared with an identical in-flight call');
     // Every caller parses its own copy: the gateway merges subgraph data into its result in place.
-    return result.then((res) => res.clone());
+    // A cookie the subgraph set was meant for the caller that made the request, never for one that joined it.
+    return result.then((res) => {
+      const copy = res.clone();
+      copy.headers.delete('set-cookie');
+      return copy;
+    });
   }
 
-  private async callWithRetries(req: SubgraphRequest): Promise<FetcherResponse> {
-    const { retry, budget } = this.opts;
+  /**
+   * With replicas, a failed attempt is that replica's problem (its passive health check), so the
+   * subgraph's breaker counts whole calls, after failover: it opens only when the subgraph as a
+   * whole fails. With one URL an attempt is the whole subgraph, and the breaker wraps each attempt.
+   */
+  private callWithRetries(req: SubgraphRequest): Promise<FetcherResponse> {
+    const { breakers, replicas } = this.opts;
+    if (!replicas || !breakers) return this.retryLoop(req);
+    return breakers.run(this.opts.name, () => this.retryLoop(req).then(throwOn5xx)).catch(unwrapFailedStatus);
+  }
+
+  private async retryLoop(req: SubgraphRequest): Promise<FetcherResponse> {
+    const { retry, budget, replicas } = this.opts;
     const deadline = Date.now() + this.opts.timeoutMs;
     budget?.recordRequest();
-    for (let attempt = 0; ; attempt += 1) {
-      const outcome = await this.attempt(req, deadline - Date.now());
+    // Allocated only for a replica set: a single-URL call costs what it did before replicas.
+    const tried = replicas ? new Set<Replica>() : undefined;
+    for (let attempt = 0; ; ) {
+      const outcome = await this.attempt(req, deadline - Date.now(), tried);
+      if (tried && replicas?.hasUntried(tried) && neverSent(outcome)) {
+        req.log.debug({ subgraph: this.opts.name, reason: describe(outcome) }, 'subgraph replica failover');
+        continue;
+      }
       const delayMs = retry && req.idempotent && attempt < retry.maxRetries ? this.retryDelayMs(outcome, attempt, retry) : undefined;
-      if (delayMs === undefined || Date.now() + delayMs >= deadline || !budget?.tryRetry()) return settle(outcome);
-      req.log.debug({ subgraph: this.opts.name, attempt: attempt + 1, delayMs, reason: describe(outcome) }, 'subgraph retry');
-      await sleep(delayMs);
+      if (delayMs === undefined) return settle(outcome);
+      // The backoff (and Retry-After) spares the replica that just failed; a retry that goes to another one need not wait.
+      const waitMs = tried && replicas?.hasUntried(tried) ? 0 : delayMs;
+      if (Date.now() + waitMs >= deadline || !budget?.tryRetry()) return settle(outcome);
+      attempt += 1;
+      req.log.debug({ subgraph: this.opts.name, attempt, delayMs: waitMs, reason: describe(outcome) }, 'subgraph retry');
+      if (waitMs > 0) await sleep(waitMs);
     }
   }
 
-  private async attempt(req: SubgraphRequest, timeoutMs: number): Promise<Outcome> {
+  private async attempt(req: SubgraphRequest, timeoutMs: number, tried: Set<Replica> | undefined): Promise<Outcome> {
+    if (tried && this.opts.replicas) return this.attemptReplica(req, timeoutMs, this.opts.replicas, tried);
     const send = async (): Promise<FetcherResponse> => {
       const response = await this.opts.post(req.url, { headers: req.headers, body: req.body, timeoutMs: Math.max(1, timeoutMs) });
       if (response.status >= 500) throw new FailedStatus(response);
@@ -98,6 +130,21 @@ export class SubgraphCaller {
       return { response: await (this.opts.breakers ? this.opts.breakers.run(this.opts.name, send) : send()) };
     } catch (error) {
       return error instanceof FailedStatus ? { response: error.response } : { error };
+    }
+  }
+
+  /** One attempt on the replica the set picks (a different one than this call used, when it can); its outcome feeds the replica's health. */
+  private async attemptReplica(req: SubgraphRequest, timeoutMs: number, replicas: ReplicaSet, tried: Set<Replica>): Promise<Outcome> {
+    const replica = replicas.pick(tried, req.idempotent);
+    if (!replica) return { error: Object.assign(new Error(`every replica of ${this.opts.name} is down`), { code: NO_REPLICA_CODE }) };
+    tried.add(replica);
+    try {
+      const response = await this.opts.post(replica.url, { headers: req.headers, body: req.body, timeoutMs: Math.max(1, timeoutMs) });
+      replicas.report(replica, response.status < 500);
+      return { response };
+    } catch (error) {
+      replicas.report(replica, false);
+      return { error };
     }
   }
 
@@ -134,6 +181,20 @@ function dedupKey(req: SubgraphRequest): string {
     if (!PER_REQUEST_HEADERS.has(name)) key += `\n${name}:${req.headers[name]}`;
   }
   return `${key}\n\n${req.body}`;
+}
+
+function neverSent(outcome: Outcome): boolean {
+  return 'error' in outcome && (outcome.error as { code?: unknown } | null)?.code === NEVER_SENT_CODE;
+}
+
+function throwOn5xx(response: FetcherResponse): FetcherResponse {
+  if (response.status >= 500) throw new FailedStatus(response);
+  return response;
+}
+
+function unwrapFailedStatus(err: unknown): FetcherResponse {
+  if (err instanceof FailedStatus) return err.response;
+  throw err;
 }
 
 function settle(outcome: Outcome): FetcherResponse {

@@ -1,6 +1,7 @@
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { PostToSubgraph } from '../datasource/undici-fetcher';
 import type { Logger } from '../logger';
+import type { ReplicaSet } from '../routing/replica-set';
 import { BreakerRegistry, type BreakerState } from './breakers';
 import { timeoutMsFor, type ResilienceConfig } from './config';
 import { InflightCalls } from './inflight';
@@ -34,7 +35,8 @@ export class SubgraphResilience {
     return Math.max(this.defaultTimeoutMs, ...Object.values(this.config.timeoutMsBySubgraph));
   }
 
-  callerFor(name: string, post: PostToSubgraph): SubgraphCaller {
+  /** `replicas`: the subgraph's replica set when it has several URLs (retries then go to another replica). */
+  callerFor(name: string, post: PostToSubgraph, replicas?: ReplicaSet): SubgraphCaller {
     const retry = this.config.retry;
     return new SubgraphCaller({
       name,
@@ -44,6 +46,7 @@ export class SubgraphResilience {
       budget: retry ? this.getOrCreate(this.budgets, name, () => new RetryBudget({ ratio: retry.budgetRatio, minPerWindow: retry.budgetMinPerWindow, windowMs: retry.budgetWindowMs })) : undefined,
       breakers: this.breakers,
       inflight: this.config.dedup ? this.getOrCreate(this.inflight, name, () => new InflightCalls<FetcherResponse>()) : undefined,
+      replicas,
     });
   }
 
