@@ -164,6 +164,8 @@ const EnvSchema = z.object({
   AUTH_JWKS_COOLDOWN_MS: int(0, 3_600_000).default(30_000),
   /** Longest wait for the JWKS endpoint, in milliseconds. @default 5000 */
   AUTH_JWKS_TIMEOUT_MS: int(100, 60_000).default(5000),
+  /** Verified bearer tokens remembered per instance (each reused for at most 60 s and never past its exp; revocation is still checked per request); 0 = verify every request. @default 10000 */
+  AUTH_TOKEN_CACHE_SIZE: int(0, 1_000_000).default(10_000),
   /** When the revocation store (Redis) fails: true accepts the token (warn logged), false answers 401. @default false */
   AUTH_REVOCATION_FAIL_OPEN: bool.default(false),
   /** `@authenticated` / `@requiresScopes` enforcement: `filter` removes unauthorized fields (null + UNAUTHORIZED_FIELD_OR_TYPE), `reject` refuses the operation (401/403). @default filter */
@@ -240,6 +242,8 @@ export interface AuthConfig extends Omit<TokenVerifierOptions, 'keys'> {
     | (Extract<TokenVerifierOptions['keys'], { kind: 'secret' }> & { isDevSecret: boolean })
     | Extract<TokenVerifierOptions['keys'], { kind: 'jwks' }>;
   revocationFailOpen: boolean;
+  /** Verified tokens remembered (auth/verified-tokens.ts); 0 = off. */
+  verifiedTokenCacheSize: number;
   authorizationMode: 'filter' | 'reject';
   /** HMAC key of the identity header sent to subgraphs. Never logged. */
   identitySecret: string;
@@ -349,6 +353,7 @@ function toConfig(e: Env, urlOverrides: Record<string, string>, cache: CacheConf
       clockToleranceS: e.AUTH_CLOCK_TOLERANCE_S,
       maxTokenBytes: e.AUTH_MAX_TOKEN_BYTES,
       revocationFailOpen: e.AUTH_REVOCATION_FAIL_OPEN,
+      verifiedTokenCacheSize: e.AUTH_TOKEN_CACHE_SIZE,
       authorizationMode: e.AUTHZ_MODE,
       identitySecret: e.SUBGRAPH_IDENTITY_SECRET,
       clientClaim: e.CLIENT_NAME_CLAIM,

@@ -4,6 +4,10 @@ import type { Redis } from '../redis';
 import { createKeyValueStore } from '../store/create-store';
 import { createAuthenticator, type Authenticator } from './authenticate';
 import { createTokenVerifier } from './jwt';
+import { cacheVerifiedTokens } from './verified-tokens';
+
+/** A cached verification is reused at most this long (README: AUTH_TOKEN_CACHE_SIZE). */
+const VERIFIED_TOKEN_MAX_AGE_MS = 60_000;
 import { RevocationList } from './revocation';
 
 /**
@@ -18,7 +22,7 @@ export function setUpAuthentication(auth: AuthConfig, env: Config['env'], redis:
       '!!! NODE_ENV=production with the PUBLIC development JWT secret: anyone can sign tokens for this gateway. Set AUTH_JWT_SECRET or AUTH_JWKS_URL !!!',
     );
   }
-  const verify = createTokenVerifier({
+  const verify = cacheVerifiedTokens(createTokenVerifier({
     keys: auth.keys,
     algorithms: auth.algorithms,
     issuer: auth.issuer,
@@ -26,7 +30,7 @@ export function setUpAuthentication(auth: AuthConfig, env: Config['env'], redis:
     clockToleranceS: auth.clockToleranceS,
     maxTokenBytes: auth.maxTokenBytes,
     ...(auth.clientClaim !== undefined ? { clientClaim: auth.clientClaim } : {}),
-  });
+  }), { maxEntries: auth.verifiedTokenCacheSize, maxAgeMs: VERIFIED_TOKEN_MAX_AGE_MS, clockToleranceMs: auth.clockToleranceS * 1000 });
   const revocations = new RevocationList(createKeyValueStore(redis, 'revoked:'), auth.clockToleranceS * 1000);
   return createAuthenticator({ verify, revocations, revocationFailOpen: auth.revocationFailOpen });
 }

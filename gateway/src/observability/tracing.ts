@@ -27,17 +27,30 @@ export function startTracing(opts: TracingOptions): Tracing {
   });
   // Sets the global provider, the W3C trace-context propagator and an AsyncLocalStorage context manager.
   provider.register();
-  return { shutdown: () => provider.shutdown() };
+  exporting = true;
+  return {
+    shutdown: () => {
+      exporting = false;
+      return provider.shutdown();
+    },
+  };
 }
 
 const tracer = trace.getTracer('frontdoor-gateway');
 
 /**
+ * Whether a provider is registered. Without one every span is a no-op, but extracting the parent
+ * context, starting the no-op span and the extra async frame still cost ~2% of gateway CPU per
+ * request in our profile, so the request path skips the API entirely.
+ */
+let exporting = false;
+
+/**
  * Runs one HTTP request inside a server span that continues the caller's trace (W3C
- * `traceparent`/`tracestate`). With no provider registered the API is a no-op and this costs
- * almost nothing.
+ * `traceparent`/`tracestate`). With no provider registered it just runs `fn`.
  */
 export function withRequestSpan<T>(headers: IncomingHttpHeaders, name: string, fn: () => Promise<T>): Promise<T> {
+  if (!exporting) return fn();
   const parent: Context = propagation.extract(context.active(), headers);
   return tracer.startActiveSpan(name, { kind: SpanKind.SERVER }, parent, async (span) => {
     try {
@@ -53,5 +66,6 @@ export function withRequestSpan<T>(headers: IncomingHttpHeaders, name: string, f
 
 /** Writes the active span's trace context into outgoing subgraph headers (no-op without a provider). */
 export function injectTraceContext(set: (name: string, value: string) => void): void {
+  if (!exporting) return;
   propagation.inject(context.active(), undefined, { set: (_carrier, key, value) => set(key, value) });
 }
