@@ -38,12 +38,19 @@ async function main(): Promise<void> {
 
 async function probe(children: Child[]): Promise<void> {
   const urls: Record<string, string> = {};
+  const ports: Record<string, number> = {};
   for (const name of SUBGRAPH_NAMES) {
-    const port = await freePort();
-    children.push(spawnTs(name, `subgraphs/${name}/main.ts`, { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', SEED_USERS: '1000', SUBGRAPH_IDENTITY_SECRET: BENCH_IDENTITY_SECRET }, profiled(name)));
-    urls[name] = `http://127.0.0.1:${port}/graphql`;
+    ports[name] = await freePort();
+    urls[name] = `http://127.0.0.1:${ports[name]}/graphql`;
   }
-  await Promise.all(children.map((c) => waitForGraphQL(c, urls[c.name]!)));
+  const subgraphEnv = { HOST: '127.0.0.1', LOG_LEVEL: 'silent', SEED_USERS: '1000', SUBGRAPH_IDENTITY_SECRET: BENCH_IDENTITY_SECRET };
+  // PROBE_SUBGRAPHS=one-process: all five in bench/subgraphs.ts (one event loop, five ports).
+  if (process.env.PROBE_SUBGRAPHS === 'one-process') {
+    children.push(spawnTs('subgraphs', 'bench/subgraphs.ts', { ...subgraphEnv, BENCH_PORTS: JSON.stringify(ports) }, profiled('subgraphs')));
+  } else {
+    for (const name of SUBGRAPH_NAMES) children.push(spawnTs(name, `subgraphs/${name}/main.ts`, { ...subgraphEnv, PORT: String(ports[name]) }, profiled(name)));
+  }
+  await Promise.all(SUBGRAPH_NAMES.map((name) => waitForGraphQL(children[0]!, urls[name]!)));
   let sdl = readFileSync(path.join(ROOT, 'supergraph.graphql'), 'utf8');
   for (const [name, url] of Object.entries(urls)) sdl = sdl.replace(new RegExp(`(@join__graph\\(name: "${name}", url: ")[^"]*(")`), `$1${url}$2`);
   const supergraphPath = path.join(mkdtempSync(path.join(tmpdir(), 'fd-probe-')), 'supergraph.graphql');

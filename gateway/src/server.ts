@@ -35,6 +35,7 @@ import { SubgraphResilience } from './resilience/subgraph-resilience';
 import { SubgraphReplicas } from './routing/subgraph-replicas';
 import type { BreakerState } from './resilience/breakers';
 import { authorizingGateway } from './auth/authorizing-gateway';
+import { IdentitySigner } from './auth/identity-header';
 import { handleLogout, LOGOUT_PATH } from './auth/logout';
 import { registerEnforcedSecurityFeatures } from './auth/security-features';
 import { setUpAuthentication } from './auth/setup';
@@ -108,6 +109,8 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   const caches = buildCaches(config, redis, log);
   registerEnforcedSecurityFeatures();
   const auth = setUpAuthentication(config.auth, config.env, redis, log);
+  // One signer for every subgraph: a request's calls share one signed identity header.
+  const identity = new IdentitySigner(config.auth.identitySecret);
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph,
     // The data source needs each fetch's operation type (queries are retried and deduplicated, mutations never).
@@ -123,7 +126,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
         log,
         // Several URLs: the caller picks a replica per attempt; one URL: no replica layer at all.
         caller: resilience.callerFor(name, pool.post, replicas.forSubgraph(name)),
-        identitySecret: config.auth.identitySecret,
+        identity,
         onFetch: (subgraph, outcome, durationMs) => {
           metrics.subgraphFetches.inc({ subgraph, outcome });
           metrics.subgraphFetchDuration.observe({ subgraph }, durationMs / 1000);

@@ -38,6 +38,21 @@ describe('@authenticated / @requiresScopes, filter mode (default)', () => {
     expect(stack.subgraphs.payments?.requests).toHaveLength(0);
   });
 
+  it('when the same query text comes from callers with different scopes in turn, then each gets its own decision (decisions are cached per caller kind)', async () => {
+    const fields = (res: Awaited<ReturnType<Stack['query']>>) => {
+      const user = res.body.data?.user as { email: unknown; payments: unknown; orders: unknown };
+      return { email: user.email !== null, orders: user.orders !== null, payments: user.payments !== null };
+    };
+    const asOrders = await bearer('1', 'orders:read');
+    const asBoth = await bearer('1', 'orders:read payments:read');
+
+    expect(fields(await stack.query(PROFILE, { id: '1' }, asOrders))).toEqual({ email: true, orders: true, payments: false });
+    expect(fields(await stack.query(PROFILE, { id: '1' }, asBoth))).toEqual({ email: true, orders: true, payments: true });
+    expect(fields(await stack.query(PROFILE, { id: '1' }))).toEqual({ email: false, orders: false, payments: false });
+    expect(fields(await stack.query(PROFILE, { id: '1' }, asOrders))).toEqual({ email: true, orders: true, payments: false });
+    expect(fields(await stack.query(PROFILE, { id: '1' }, asBoth))).toEqual({ email: true, orders: true, payments: true });
+  });
+
   it('when fragments, inline fragments and aliases select protected fields, then none of them reaches a subgraph', async () => {
     const query = `
       query Smuggle {

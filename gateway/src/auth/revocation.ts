@@ -27,8 +27,13 @@ export class RevocationList {
   }
 }
 
+/** Keys already computed for a verified token (those objects are reused while a token stays cached: auth/verified-tokens.ts). */
+const keys = new WeakMap<VerifiedToken, string>();
+
 /** The `jti` when the token has one, else a SHA-256 of the whole token (never the token itself). */
 export function revocationKey(token: VerifiedToken): string {
   if (token.principal.tokenId) return `jti:${token.principal.tokenId}`;
-  return `sha256:${createHash('sha256').update(token.token).digest('base64url')}`;
+  let key = keys.get(token);
+  if (key === undefined) keys.set(token, (key = `sha256:${createHash('sha256').update(token.token).digest('base64url')}`));
+  return key;
 }

@@ -3,7 +3,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 // The enum is declared in the typings but not re-exported from the package root at runtime.
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
 import type { GraphQLError } from 'graphql';
-import { IDENTITY_HEADER, signIdentityHeader } from '../auth/identity-header';
+import { IDENTITY_HEADER, type IdentitySigner } from '../auth/identity-header';
 import type { GatewayContext } from '../context';
 import { fieldError, gatewayError } from '../errors';
 import type { Logger } from '../logger';
@@ -26,8 +26,8 @@ export interface SubgraphDataSourceOptions {
   log: Logger;
   /** Sends client operations with the subgraph's timeout, retries, circuit breaker and deduplication. */
   caller: SubgraphCaller;
-  /** HMAC secret of the signed identity header (SUBGRAPH_IDENTITY_SECRET). */
-  identitySecret: string;
+  /** Signs the identity header (SUBGRAPH_IDENTITY_SECRET); shared by every subgraph so a request is signed once. */
+  identity: IdentitySigner;
   /** Told about every client-operation call: its outcome and duration (metrics). */
   onFetch?: (subgraph: string, outcome: FetchOutcome, durationMs: number) => void;
   /** Response headers copied to the client (SUBGRAPH_RESPONSE_HEADERS); absent when none are listed for this subgraph. */
@@ -47,7 +47,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   private readonly forwardHeaders: readonly string[];
   private readonly log: Logger;
   private readonly caller: SubgraphCaller;
-  private readonly identitySecret: string;
+  private readonly identity: IdentitySigner;
   private readonly onFetch: SubgraphDataSourceOptions['onFetch'];
   private readonly responseHeaders: SubgraphDataSourceOptions['responseHeaders'];
 
@@ -58,7 +58,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     this.forwardHeaders = opts.forwardHeaders;
     this.log = opts.log;
     this.caller = opts.caller;
-    this.identitySecret = opts.identitySecret;
+    this.identity = opts.identity;
     this.onFetch = opts.onFetch;
     this.responseHeaders = opts.responseHeaders;
   }
@@ -81,7 +81,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     // With span export on, subgraphs see the gateway's fetch span as parent; otherwise the client's
     // traceparent (forwarded above) passes through unchanged.
     injectTraceContext((name, value) => headers.set(name, value));
-    headers.set(IDENTITY_HEADER, signIdentityHeader(opts.context.principal, opts.context.requestId, this.identitySecret));
+    headers.set(IDENTITY_HEADER, this.identity.headerFor(opts.context));
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): ReturnType<RemoteGraphQLDataSource['process']> {

@@ -13,8 +13,10 @@ import { operationBaseCost, type CostInput } from './cost-estimate';
 import { argumentCost } from './cost-rules';
 import { conditionType, fieldDefinition, fragmentsOf, isMetaField, isSkipped, type Variables } from './selection';
 
-/** A response key's field selections and the type each was selected on. */
-type Collected = Map<string, Array<{ node: FieldNode; parent: GraphQLCompositeType }>>;
+/** One field selection and the type it was selected on. */
+type Selected = { node: FieldNode; parent: GraphQLCompositeType };
+/** A response key's field selections. */
+type Collected = Map<string, Selected[]>;
 
 /**
  * Pure: the actual cost of an executed operation, from the shape of its response with the same
@@ -27,10 +29,29 @@ export function actualCost(input: Omit<CostInput, 'defaultListSize'> & { data: u
   const root = schema.getRootType(operation.operation);
   if (!root || typeof data !== 'object' || data === null) return 0;
   const fragments = fragmentsOf(document);
+  // A list's items share one selection: collect it (and each key's child selection sets) once per
+  // runtime type, not once per item. Valid for this call only (variables decide @skip/@include).
+  const collectedFor = new Map<readonly SelectionSetNode[], Map<string, Collected>>();
+  const childSetsFor = new WeakMap<readonly Selected[], SelectionSetNode[]>();
+  const collectOnce = (sets: readonly SelectionSetNode[], type: GraphQLCompositeType): Collected => {
+    let byType = collectedFor.get(sets);
+    if (!byType) collectedFor.set(sets, (byType = new Map()));
+    let collected = byType.get(type.name);
+    if (!collected) {
+      collected = new Map();
+      for (const set of sets) collect(schema, fragments, variables, set, type, collected, new Set());
+      byType.set(type.name, collected);
+    }
+    return collected;
+  };
+  const childSetsOf = (selections: readonly Selected[]): SelectionSetNode[] => {
+    let sets = childSetsFor.get(selections);
+    if (!sets) childSetsFor.set(selections, (sets = selections.flatMap((s) => (s.node.selectionSet ? [s.node.selectionSet] : []))));
+    return sets;
+  };
 
   const scoreObject = (object: Record<string, unknown>, sets: readonly SelectionSetNode[], type: GraphQLCompositeType): number => {
-    const collected: Collected = new Map();
-    for (const set of sets) collect(schema, fragments, variables, set, type, collected, new Set());
+    const collected = collectOnce(sets, type);
     let cost = 0;
     for (const [key, selections] of collected) {
       if (!(key in object)) continue;
@@ -42,7 +63,7 @@ export function actualCost(input: Omit<CostInput, 'defaultListSize'> & { data: u
       const coordinate = `${chosen.parent.name}.${name}`;
       const named = getNamedType(definition.type);
       const weight = rules.weight(coordinate) ?? rules.weight(named.name) ?? (isCompositeType(named) ? 1 : 0);
-      const childSets = selections.flatMap((s) => (s.node.selectionSet ? [s.node.selectionSet] : []));
+      const childSets = childSetsOf(selections);
       const scoreValue = (value: unknown): number => {
         if (value === null || value === undefined) return 0;
         if (Array.isArray(value)) return value.reduce<number>((sum, v) => sum + scoreValue(v), 0);
@@ -94,7 +115,7 @@ function collect(
 }
 
 /** With several selections under one key (fragments on different types), the one for the object's runtime type. */
-function pick(selections: Collected extends Map<string, infer V> ? V : never, typename: unknown) {
+function pick(selections: readonly Selected[], typename: unknown): Selected {
   const first = selections[0];
   if (!first) throw new Error('empty selection group');
   if (typeof typename !== 'string') return first;
