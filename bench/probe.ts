@@ -3,15 +3,16 @@
  * (Frontdoor with every feature on, or PROBE_ENTRY), runs the profile query at PROBE_CONNECTIONS
  * (16) for PROBE_S (6) s and prints req/s and the CPU each process used per request and per
  * second. A gateway using well under one core per second while clients wait is waiting on
- * something, not computing. Extra Frontdoor env as JSON in PROBE_ENV; PROBE_PROFILE see profiled().
+ * something, not computing. Extra Frontdoor env as JSON in PROBE_ENV; PROBE_PROFILE=gateway (or
+ * subgraphs) writes a --cpu-prof to PROBE_PROFILE_DIR (/tmp/fd-prof); BENCH_SUBGRAPHS=processes runs
+ * one process per subgraph (bench/subgraph-stack.ts).
  *   node --import tsx bench/probe.ts
  */
-import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { tmpdir } from 'node:os';
 import autocannon from 'autocannon';
-import { SUBGRAPH_NAMES } from '../subgraphs/registry';
 import { ROOT, cpuTimeMs, freePort, spawnTs, stopAll, waitForGraphQL, type Child } from './processes';
+import { startBenchSubgraphs, subgraphMode } from './subgraph-stack';
 import { BENCH_IDENTITY_SECRET, frontdoorFeatureEnv, frontdoorRequestHeaders } from './features';
 
 const PROFILE = readFileSync(path.join(ROOT, 'gateway/operations/profile.graphql'), 'utf8');
@@ -37,24 +38,9 @@ async function main(): Promise<void> {
 }
 
 async function probe(children: Child[]): Promise<void> {
-  const urls: Record<string, string> = {};
-  const ports: Record<string, number> = {};
-  for (const name of SUBGRAPH_NAMES) {
-    ports[name] = await freePort();
-    urls[name] = `http://127.0.0.1:${ports[name]}/graphql`;
-  }
-  const subgraphEnv = { HOST: '127.0.0.1', LOG_LEVEL: 'silent', SEED_USERS: '1000', SUBGRAPH_IDENTITY_SECRET: BENCH_IDENTITY_SECRET };
-  // PROBE_SUBGRAPHS=one-process: all five in bench/subgraphs.ts (one event loop, five ports).
-  if (process.env.PROBE_SUBGRAPHS === 'one-process') {
-    children.push(spawnTs('subgraphs', 'bench/subgraphs.ts', { ...subgraphEnv, BENCH_PORTS: JSON.stringify(ports) }, profiled('subgraphs')));
-  } else {
-    for (const name of SUBGRAPH_NAMES) children.push(spawnTs(name, `subgraphs/${name}/main.ts`, { ...subgraphEnv, PORT: String(ports[name]) }, profiled(name)));
-  }
-  await Promise.all(SUBGRAPH_NAMES.map((name) => waitForGraphQL(children[0]!, urls[name]!)));
-  let sdl = readFileSync(path.join(ROOT, 'supergraph.graphql'), 'utf8');
-  for (const [name, url] of Object.entries(urls)) sdl = sdl.replace(new RegExp(`(@join__graph\\(name: "${name}", url: ")[^"]*(")`), `$1${url}$2`);
-  const supergraphPath = path.join(mkdtempSync(path.join(tmpdir(), 'fd-probe-')), 'supergraph.graphql');
-  writeFileSync(supergraphPath, sdl);
+  const stack = await startBenchSubgraphs({ latencyMs: 0, mode: subgraphMode(), nodeArgs: profiled });
+  children.push(...stack.children);
+  const supergraphPath = stack.supergraphPath;
   const entry = process.env.PROBE_ENTRY ?? 'gateway/src/main.ts';
   const frontdoor = entry === 'gateway/src/main.ts';
   const port = await freePort();

@@ -8,25 +8,25 @@
  *     same supergraph and subgraphs; plus the users subgraph hit directly (the floor).
  *  3. Peak RSS of each gateway process.
  *
- * Every gateway and subgraph runs in its own process, so they compete for CPU the same way.
+ * Every gateway runs in its own process; the five subgraphs share one (bench/subgraph-stack.ts says
+ * why; BENCH_SUBGRAPHS=processes gives each its own).
  * Rounds alternate the targets and the table shows medians. The user id varies per request
  * (identical requests get deduplicated and would flatter every gateway).
- * Knobs (env): BENCH_ROUNDS (3), BENCH_DURATION_S (8), BENCH_CONNECTIONS (16), BENCH_LATENCY_SAMPLES (60).
+ * Knobs (env): BENCH_SUBGRAPHS (one-process), BENCH_ROUNDS (3), BENCH_DURATION_S (8), BENCH_CONNECTIONS (16), BENCH_LATENCY_SAMPLES (60).
  */
-import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
-import { SUBGRAPH_NAMES } from '../subgraphs/registry';
 import { BENCH_IDENTITY_SECRET, frontdoorFeatureEnv, frontdoorRequestHeaders } from './features';
 import { ROOT, cpuTimeMs, freePort, peakRssMb, spawnTs, stopAll, waitForGraphQL, type Child } from './processes';
+import { SEED_USERS, startBenchSubgraphs, subgraphMode, type BenchSubgraphs } from './subgraph-stack';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 60);
-const SEED_USERS = 1000;
 
 const PROFILE = readFileSync(path.join(ROOT, 'gateway/operations/profile.graphql'), 'utf8');
 const FLOOR_QUERY = 'query User($id: ID!) { user(id: $id) { id name email } }';
@@ -45,30 +45,9 @@ function entities(fields: string): string {
 
 const randomId = (): string => String(1 + Math.floor(Math.random() * SEED_USERS));
 
-interface Stack {
-  children: Child[];
-  subgraphUrls: Record<string, string>;
-  supergraphPath: string;
-}
+type Stack = BenchSubgraphs;
 
-async function startSubgraphs(latencyMs: number): Promise<Stack> {
-  const children: Child[] = [];
-  const subgraphUrls: Record<string, string> = {};
-  for (const name of SUBGRAPH_NAMES) {
-    const port = await freePort();
-    children.push(spawnTs(name, `subgraphs/${name}/main.ts`, { PORT: String(port), HOST: '127.0.0.1', SUBGRAPH_LATENCY_MS: String(latencyMs), LOG_LEVEL: 'silent', SEED_USERS: String(SEED_USERS), SUBGRAPH_IDENTITY_SECRET: BENCH_IDENTITY_SECRET }));
-    subgraphUrls[name] = `http://127.0.0.1:${port}/graphql`;
-  }
-  await Promise.all(children.map((c) => waitForGraphQL(c, subgraphUrls[c.name]!)));
-  // The same supergraph for every gateway, with the routing URLs of this run's subgraphs.
-  let sdl = readFileSync(path.join(ROOT, 'supergraph.graphql'), 'utf8');
-  for (const [name, url] of Object.entries(subgraphUrls)) {
-    sdl = sdl.replace(new RegExp(`(@join__graph\\(name: "${name}", url: ")[^"]*(")`), `$1${url}$2`);
-  }
-  const supergraphPath = path.join(mkdtempSync(path.join(tmpdir(), 'frontdoor-bench-')), 'supergraph.graphql');
-  writeFileSync(supergraphPath, sdl);
-  return { children, subgraphUrls, supergraphPath };
-}
+const startSubgraphs = (latencyMs: number): Promise<Stack> => startBenchSubgraphs({ latencyMs, mode: subgraphMode() });
 
 interface Gateway {
   label: string;
