@@ -4,12 +4,12 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { buildContext, type RequestHeaders, type SubgraphContext } from './context';
 import type { SubgraphDefinition, SubgraphName } from './definition';
 import { DEV_IDENTITY_SECRET } from './identity';
 import { createLogger } from './logger';
+import { serveGraphQL } from './http-server';
 import { latencyPlugin, requestLogPlugin, requestRecorderPlugin, responseHeadersPlugin } from './plugins';
 
 /** One GraphQL request as a subgraph received it (see StartSubgraphOptions.recordRequests). */
@@ -79,11 +79,11 @@ export async function startSubgraph(def: SubgraphDefinition, opts: StartSubgraph
     logger: log,
     plugins: plugins.filter((plugin) => plugin !== false),
   });
-  const { url: rootUrl } = await startStandaloneServer(server, {
-    listen: { port, host },
-    context: async ({ req }) => buildContext(toRequestHeaders(req.headers), log, () => def.createLoaders(), identitySecret),
+  const { port: actualPort } = await serveGraphQL(server, {
+    port,
+    host,
+    context: async (req) => buildContext(toRequestHeaders(req.headers), log, () => def.createLoaders(), identitySecret),
   });
-  const actualPort = Number(new URL(rootUrl).port);
   const url = `http://${connectableHost(host)}:${actualPort}/graphql`;
   log.info({ url }, 'subgraph listening');
 

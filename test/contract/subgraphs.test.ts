@@ -326,6 +326,16 @@ describe.each(CASES)('$name subgraph contract', ({ name, entities, create }) => 
     }
   });
 
+  it('when the body is not JSON it can parse, then it answers 400 BAD_REQUEST as JSON and keeps serving', async () => {
+    const broken = await fetch(handle.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    expect(broken.status).toBe(400);
+    expect(await broken.json()).toEqual({ errors: [{ message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+
+    const viaGet = await fetch(`${handle.url}?query=${encodeURIComponent('{ __typename }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(viaGet.status).toBe(200);
+    expect(await viaGet.json()).toEqual({ data: { __typename: 'Query' } });
+  });
+
   it('when stop() is called twice, then both calls resolve and the port is closed', async () => {
     // Arrange
     const stoppable = await startSubgraph(createSubgraph(name), { logLevel: 'silent' });

@@ -1,0 +1,98 @@
+/**
+ * The subgraph's HTTP side: node:http straight into Apollo Server's executeHTTPGraphQLRequest.
+ * It replaces `startStandaloneServer`, whose express-style stack (cors, body-parser, content-type,
+ * finalhandler) was ~15% of a subgraph's CPU per request, for things a subgraph behind a gateway
+ * does not need: browsers never call it directly, so there is no CORS at all.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+
+/** Largest accepted request body (entity batches from the gateway can be big), as Apollo's standalone server allowed. */
+const MAX_BODY_BYTES = 50 * 1024 * 1024;
+
+export interface GraphQLHttpOptions<TContext extends BaseContext> {
+  port: number;
+  host: string;
+  /** Builds a request's context from its (lower-cased) headers. */
+  context: (req: IncomingMessage) => Promise<TContext>;
+}
+
+/** Starts `server` (with the drain plugin) and listens; resolves with the bound port. */
+export async function serveGraphQL<TContext extends BaseContext>(
+  server: ApolloServer<TContext>,
+  opts: GraphQLHttpOptions<TContext>,
+): Promise<{ httpServer: Server; port: number }> {
+  const httpServer = createServer((req, res) => {
+    handle(server, opts, req, res).catch(() => {
+      // executeHTTPGraphQLRequest answers every GraphQL failure itself; this is a broken socket or a bug.
+      if (!res.headersSent) sendBadRequest(res, 500, 'Internal server error');
+      else res.destroy();
+    });
+  });
+  server.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer }));
+  await server.start();
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(opts.port, opts.host, () => resolve());
+  });
+  const address = httpServer.address();
+  return { httpServer, port: typeof address === 'object' && address ? address.port : opts.port };
+}
+
+async function handle<TContext extends BaseContext>(
+  server: ApolloServer<TContext>,
+  opts: GraphQLHttpOptions<TContext>,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const body = await readJsonBody(req);
+  if (!body.ok) return sendBadRequest(res, body.status, body.message);
+  const headers = new HeaderMap();
+  for (const name in req.headers) {
+    const value = req.headers[name];
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const url = req.url ?? '/';
+  const queryAt = url.indexOf('?');
+  const response = await server.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: queryAt === -1 ? '' : url.slice(queryAt), body: body.value },
+    context: () => opts.context(req),
+  });
+  for (const [name, value] of response.headers) res.setHeader(name, value);
+  res.statusCode = response.status ?? 200;
+  if (response.body.kind === 'complete') {
+    res.end(response.body.string);
+    return;
+  }
+  for await (const chunk of response.body.asyncIterator) res.write(chunk);
+  res.end();
+}
+
+type JsonBody = { ok: true; value: unknown } | { ok: false; status: number; message: string };
+
+/** A JSON body is parsed; any other body is left to Apollo Server (which refuses what it cannot take). */
+async function readJsonBody(req: IncomingMessage): Promise<JsonBody> {
+  if (req.method === 'GET' || req.method === 'HEAD') return { ok: true, value: undefined };
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) return { ok: false, status: 413, message: 'Request body too large' };
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks, size).toString('utf8');
+  if (!(req.headers['content-type'] ?? '').includes('json')) return { ok: true, value: text === '' ? undefined : text };
+  if (text === '') return { ok: true, value: undefined };
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false, status: 400, message: 'The request body is not valid JSON' };
+  }
+}
+
+function sendBadRequest(res: ServerResponse, status: number, message: string): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify({ errors: [{ message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] }));
+}
