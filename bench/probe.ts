@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { ROOT, cpuTimeMs, freePort, spawnTs, stopAll, waitForGraphQL, type Child } from './processes';
+import { ROOT, buildGateway, cpuTimeMs, freePort, spawnNode, stopAll, waitForGraphQL, type Child } from './processes';
 import { startBenchSubgraphs, subgraphMode } from './subgraph-stack';
 import { BENCH_IDENTITY_SECRET, frontdoorFeatureEnv, frontdoorRequestHeaders } from './features';
 
@@ -41,11 +41,12 @@ async function probe(children: Child[]): Promise<void> {
   const stack = await startBenchSubgraphs({ latencyMs: 0, mode: subgraphMode(), nodeArgs: profiled });
   children.push(...stack.children);
   const supergraphPath = stack.supergraphPath;
-  const entry = process.env.PROBE_ENTRY ?? 'gateway/src/main.ts';
-  const frontdoor = entry === 'gateway/src/main.ts';
+  // Frontdoor compiled as production runs it (processes.ts buildGateway), unless PROBE_ENTRY names another gateway.
+  const entry = process.env.PROBE_ENTRY ?? buildGateway();
+  const frontdoor = entry === 'gateway/dist/main.js';
   const port = await freePort();
   const extra = JSON.parse(process.env.PROBE_ENV ?? '{}') as Record<string, string>;
-  const gw = spawnTs('gateway', entry, {
+  const gw = spawnNode('gateway', entry, {
     ...(frontdoor ? frontdoorFeatureEnv() : { NODE_ENV: 'production' }),
     SUBGRAPH_IDENTITY_SECRET: BENCH_IDENTITY_SECRET,
     PORT: String(port), HOST: '127.0.0.1', SUPERGRAPH_PATH: supergraphPath, SUPERGRAPH_WATCH: 'false', ...extra,

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -27,9 +27,13 @@ function childEnv(extra: Record<string, string>): Record<string, string> {
 
 const NO_SOURCE_MAPS = pathToFileURL(path.join(ROOT, 'bench/no-source-maps.mjs')).href;
 
-/** Starts `entry` (TypeScript, via tsx) as its own node process (`nodeArgs` e.g. --cpu-prof), output discarded except stderr's tail. */
-export function spawnTs(name: string, entry: string, env: Record<string, string>, nodeArgs: readonly string[] = []): Child {
-  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', '--import', NO_SOURCE_MAPS, path.join(ROOT, entry)], {
+/**
+ * Starts `entry` as its own node process (`nodeArgs` e.g. --cpu-prof), output discarded except
+ * stderr's tail. A `.ts` entry runs through tsx; a `.js` entry (the compiled gateway) runs as is.
+ */
+export function spawnNode(name: string, entry: string, env: Record<string, string>, nodeArgs: readonly string[] = []): Child {
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx', '--import', NO_SOURCE_MAPS] : [];
+  const proc = spawn(process.execPath, [...nodeArgs, ...loader, path.join(ROOT, entry)], {
     cwd: ROOT,
     env: childEnv(env),
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -110,4 +114,16 @@ export function cpuTimeMs(pid: number | undefined): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Compiles the gateway the way deploy/Dockerfile does (`tsc -p gateway/tsconfig.build.json` →
+ * gateway/dist) and returns the entry to run: benchmarks measure the JavaScript production runs,
+ * not tsx's on-the-fly transform (whose keep-names helpers wrap every closure we create).
+ */
+export function buildGateway(): string {
+  const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+  const built = spawnSync(process.execPath, [tsc, '-p', path.join(ROOT, 'gateway/tsconfig.build.json')], { cwd: ROOT, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('gateway build (tsc -p gateway/tsconfig.build.json) failed');
+  return 'gateway/dist/main.js';
 }

@@ -20,7 +20,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { BENCH_IDENTITY_SECRET, frontdoorFeatureEnv, frontdoorRequestHeaders } from './features';
-import { ROOT, cpuTimeMs, freePort, peakRssMb, spawnTs, stopAll, waitForGraphQL, type Child } from './processes';
+import { ROOT, buildGateway, cpuTimeMs, freePort, peakRssMb, spawnNode, stopAll, waitForGraphQL, type Child } from './processes';
 import { SEED_USERS, startBenchSubgraphs, subgraphMode, type BenchSubgraphs } from './subgraph-stack';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -58,7 +58,7 @@ interface Gateway {
 
 async function startGateway(label: string, entry: string, stack: Stack, env: Record<string, string>, headers: Record<string, string> = {}): Promise<Gateway> {
   const port = await freePort();
-  const child = spawnTs(label, entry, { PORT: String(port), HOST: '127.0.0.1', SUPERGRAPH_PATH: stack.supergraphPath, SUPERGRAPH_WATCH: 'false', ...env });
+  const child = spawnNode(label, entry, { PORT: String(port), HOST: '127.0.0.1', SUPERGRAPH_PATH: stack.supergraphPath, SUPERGRAPH_WATCH: 'false', ...env });
   const url = `http://127.0.0.1:${port}/graphql`;
   await waitForGraphQL(child, url);
   return { label, child, url, headers };
@@ -219,7 +219,8 @@ async function main(): Promise<void> {
     process.stderr.write('scenario 1: five sequential calls vs one profile query (50 ms per subgraph)\n');
     const slow = await startSubgraphs(50);
     all.push(...slow.children);
-    const slowFrontdoor = await startGateway('Frontdoor', 'gateway/src/main.ts', slow, frontdoorFeatureEnv(), await frontdoorRequestHeaders());
+    const frontdoorEntry = buildGateway();
+    const slowFrontdoor = await startGateway('Frontdoor', frontdoorEntry, slow, frontdoorFeatureEnv(), await frontdoorRequestHeaders());
     all.push(slowFrontdoor.child);
     const rows = await latencyScenario(slow, slowFrontdoor);
     await stopAll([...slow.children, slowFrontdoor.child]);
@@ -229,7 +230,7 @@ async function main(): Promise<void> {
     process.stderr.write('scenario 2: throughput of the profile query\n');
     const fast = await startSubgraphs(0);
     all.push(...fast.children);
-    const frontdoor = await startGateway('Frontdoor (all features)', 'gateway/src/main.ts', fast, frontdoorFeatureEnv(), await frontdoorRequestHeaders());
+    const frontdoor = await startGateway('Frontdoor (all features)', frontdoorEntry, fast, frontdoorFeatureEnv(), await frontdoorRequestHeaders());
     all.push(frontdoor.child);
     const apollo = await startGateway('@apollo/gateway + @apollo/server (vanilla)', 'bench/apollo-gateway.ts', fast, { NODE_ENV: 'production', SUBGRAPH_IDENTITY_SECRET: BENCH_IDENTITY_SECRET });
     all.push(apollo.child);

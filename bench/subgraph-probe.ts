@@ -4,12 +4,12 @@
  * req/s and the subgraph's CPU ms per request.   node --import tsx bench/subgraph-probe.ts
  */
 import autocannon from 'autocannon';
-import { cpuTimeMs, freePort, spawnTs, stopAll, waitForGraphQL } from './processes';
+import { cpuTimeMs, freePort, spawnNode, stopAll, waitForGraphQL } from './processes';
 import { BENCH_IDENTITY_SECRET } from './features';
 
 async function main(): Promise<void> {
   const port = await freePort();
-  const child = spawnTs('users', 'subgraphs/users/main.ts', { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', SEED_USERS: '1000', SUBGRAPH_IDENTITY_SECRET: BENCH_IDENTITY_SECRET });
+  const child = spawnNode('users', 'subgraphs/users/main.ts', { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', SEED_USERS: '1000', SUBGRAPH_IDENTITY_SECRET: BENCH_IDENTITY_SECRET });
   const url = `http://127.0.0.1:${port}/graphql`;
   try {
     await waitForGraphQL(child, url);
