@@ -12,7 +12,7 @@
  * why; BENCH_SUBGRAPHS=processes gives each its own).
  * Rounds alternate the targets and the table shows medians. The user id varies per request
  * (identical requests get deduplicated and would flatter every gateway).
- * Knobs (env): BENCH_SUBGRAPHS (one-process), BENCH_ROUNDS (3), BENCH_DURATION_S (8), BENCH_CONNECTIONS (16), BENCH_LATENCY_SAMPLES (60).
+ * Knobs (env): BENCH_SUBGRAPHS (one-process), BENCH_WARMUP_S (6), BENCH_ROUNDS (3), BENCH_DURATION_S (8), BENCH_CONNECTIONS (16), BENCH_LATENCY_SAMPLES (60).
  */
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -25,6 +25,7 @@ import { SEED_USERS, startBenchSubgraphs, subgraphMode, type BenchSubgraphs } fr
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 8);
+const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 6);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 60);
 
@@ -138,7 +139,9 @@ interface Row {
 }
 
 async function throughputScenario(targets: readonly Target[]): Promise<Row[]> {
-  for (const t of targets) await load(t, 2); // warm-up: JIT, plan caches, keep-alive pools
+  // Warm-up: JIT, plan caches, keep-alive pools. Long enough that no gateway is still speeding up
+  // in the measured rounds (with 2 s the vanilla gateway kept gaining ~20% per round).
+  for (const t of targets) await load(t, WARMUP_S);
   const samples = new Map<string, { rps: number[]; p50: number[]; p99: number[]; cpu: number[]; bad: number }>();
   for (const t of targets) samples.set(t.label, { rps: [], p50: [], p99: [], cpu: [], bad: 0 });
   for (let round = 0; round < ROUNDS; round += 1) {

@@ -127,10 +127,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
         // Several URLs: the caller picks a replica per attempt; one URL: no replica layer at all.
         caller: resilience.callerFor(name, pool.post, replicas.forSubgraph(name)),
         identity,
-        onFetch: (subgraph, outcome, durationMs) => {
-          metrics.subgraphFetches.inc({ subgraph, outcome });
-          metrics.subgraphFetchDuration.observe({ subgraph }, durationMs / 1000);
-        },
+        onFetch: (subgraph, outcome, durationMs) => metrics.recordSubgraphFetch(subgraph, outcome, durationMs / 1000),
         ...(responseHeaders && copyHeaders.length > 0 ? { responseHeaders: { names: copyHeaders, collector: responseHeaders } } : {}),
       });
     },

@@ -85,15 +85,31 @@ function logUncodedErrors(response: GatewayGraphQLResponse, context: GatewayCont
   }
 }
 
+type CacheHint = { maxAge?: number; scope?: 'PUBLIC' | 'PRIVATE' };
+
 /** Apollo's rule: the subgraph's Cache-Control narrows the operation's overall cache policy. */
 function restrictCachePolicy(options: IncomingOptions, header: string | null): void {
-  const policy = options.incomingRequestContext.overallCachePolicy as { restrict?: (hint: { maxAge?: number; scope?: 'PUBLIC' | 'PRIVATE' }) => void } | undefined;
+  const policy = options.incomingRequestContext.overallCachePolicy as { restrict?: (hint: CacheHint) => void } | undefined;
   if (!policy || typeof policy.restrict !== 'function') return;
+  policy.restrict(cacheHintOf(header));
+}
+
+/**
+ * Subgraphs send a handful of distinct Cache-Control values, one per call: parse each once.
+ * Bounded (an odd subgraph sending ever-new values only costs re-parsing past the limit).
+ */
+const hints = new Map<string | null, Readonly<CacheHint>>();
+const MAX_REMEMBERED_HINTS = 256;
+
+function cacheHintOf(header: string | null): Readonly<CacheHint> {
+  const known = hints.get(header);
+  if (known) return known;
   const parsed = parseCacheControlHeader(header);
-  const hint: { maxAge?: number; scope?: 'PUBLIC' | 'PRIVATE' } = { maxAge: 0 };
+  const hint: CacheHint = { maxAge: 0 };
   const maxAge = parsed['max-age'];
   if (typeof maxAge === 'string' && /^[0-9]+$/.test(maxAge)) hint.maxAge = Number(maxAge);
   if (parsed['private'] === true) hint.scope = 'PRIVATE';
   if (parsed['public'] === true) hint.scope = 'PUBLIC';
-  policy.restrict(hint);
+  if (hints.size < MAX_REMEMBERED_HINTS) hints.set(header, Object.freeze(hint));
+  return hint;
 }

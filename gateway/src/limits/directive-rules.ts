@@ -8,6 +8,32 @@ import type { RateLimitRule } from './rate-limit-rules';
  * argument stays undefined here and the calculators apply the spec defaults.
  */
 export function costRulesFrom(index: DirectiveIndex): CostRules {
+  let rules = costRulesByIndex.get(index);
+  if (!rules) costRulesByIndex.set(index, (rules = memoizedCostRules(buildCostRules(index))));
+  return rules;
+}
+
+/** One rule set per index: every request asks the same coordinates, so lookups are remembered per coordinate. */
+const costRulesByIndex = new WeakMap<DirectiveIndex, CostRules>();
+
+function memoizedCostRules(rules: CostRules): CostRules {
+  const weights = new Map<string, number | undefined>();
+  const listSizes = new Map<string, ListSizeRule | undefined>();
+  return {
+    weight: (coordinate) => remember(weights, coordinate, rules.weight),
+    listSize: (coordinate) => remember(listSizes, coordinate, rules.listSize),
+  };
+}
+
+/** Coordinates are bounded by the schema, so these maps are too. */
+function remember<T>(memo: Map<string, T>, key: string, compute: (key: string) => T): T {
+  if (memo.has(key)) return memo.get(key) as T;
+  const value = compute(key);
+  memo.set(key, value);
+  return value;
+}
+
+function buildCostRules(index: DirectiveIndex): CostRules {
   return {
     weight(coordinate) {
       const weight = index.find(coordinate, 'cost')?.args.weight;
@@ -30,12 +56,22 @@ export function costRulesFrom(index: DirectiveIndex): CostRules {
 
 /** `@rateLimit(limit:, duration:)` at a field or type coordinate; malformed uses are ignored. */
 export function rateLimitRuleAt(index: DirectiveIndex): (coordinate: string) => RateLimitRule | undefined {
-  return (coordinate) => {
-    const args = index.find(coordinate, 'rateLimit')?.args;
-    const limit = args?.limit;
-    const duration = args?.duration;
-    return typeof limit === 'number' && typeof duration === 'number' && limit > 0 && duration > 0 ? { limit, duration } : undefined;
-  };
+  let ruleAt = rateLimitRulesByIndex.get(index);
+  if (!ruleAt) {
+    const rules = new Map<string, RateLimitRule | undefined>();
+    const at = ruleAt = (coordinate: string) => remember(rules, coordinate, (c) => rateLimitRuleOf(index, c));
+    rateLimitRulesByIndex.set(index, at);
+  }
+  return ruleAt;
+}
+
+const rateLimitRulesByIndex = new WeakMap<DirectiveIndex, (coordinate: string) => RateLimitRule | undefined>();
+
+function rateLimitRuleOf(index: DirectiveIndex, coordinate: string): RateLimitRule | undefined {
+  const args = index.find(coordinate, 'rateLimit')?.args;
+  const limit = args?.limit;
+  const duration = args?.duration;
+  return typeof limit === 'number' && typeof duration === 'number' && limit > 0 && duration > 0 ? { limit, duration } : undefined;
 }
 
 /** A `[String!]` argument; GraphQL input coercion lets a single string stand for a one-item list. */
