@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { GATEWAY_NODE_FLAGS } from '../gateway/src/node-flags';
 import { ROOT, buildGateway, cpuTimeMs, freePort, spawnNode, stopAll, waitForGraphQL, type Child } from './processes';
 import { startBenchSubgraphs, subgraphMode } from './subgraph-stack';
 import { BENCH_IDENTITY_SECRET, frontdoorFeatureEnv, frontdoorRequestHeaders } from './features';
@@ -50,7 +51,7 @@ async function probe(children: Child[]): Promise<void> {
     ...(frontdoor ? frontdoorFeatureEnv() : { NODE_ENV: 'production' }),
     SUBGRAPH_IDENTITY_SECRET: BENCH_IDENTITY_SECRET,
     PORT: String(port), HOST: '127.0.0.1', SUPERGRAPH_PATH: supergraphPath, SUPERGRAPH_WATCH: 'false', ...extra,
-  }, profiled('gateway'));
+  }, [...profiled('gateway'), ...(frontdoor ? GATEWAY_NODE_FLAGS : []), ...(process.env.PROBE_NODE_ARGS ?? '').split(' ').filter(Boolean)]);
   children.push(gw);
   const url = `http://127.0.0.1:${port}/graphql`;
   await waitForGraphQL(gw, url);

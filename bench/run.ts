@@ -20,6 +20,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { BENCH_IDENTITY_SECRET, frontdoorFeatureEnv, frontdoorRequestHeaders } from './features';
+import { GATEWAY_NODE_FLAGS } from '../gateway/src/node-flags';
 import { ROOT, buildGateway, cpuTimeMs, freePort, peakRssMb, spawnNode, stopAll, waitForGraphQL, type Child } from './processes';
 import { SEED_USERS, startBenchSubgraphs, subgraphMode, type BenchSubgraphs } from './subgraph-stack';
 
@@ -57,9 +58,9 @@ interface Gateway {
   headers: Record<string, string>;
 }
 
-async function startGateway(label: string, entry: string, stack: Stack, env: Record<string, string>, headers: Record<string, string> = {}): Promise<Gateway> {
+async function startGateway(label: string, entry: string, stack: Stack, env: Record<string, string>, headers: Record<string, string> = {}, nodeArgs: readonly string[] = []): Promise<Gateway> {
   const port = await freePort();
-  const child = spawnNode(label, entry, { PORT: String(port), HOST: '127.0.0.1', SUPERGRAPH_PATH: stack.supergraphPath, SUPERGRAPH_WATCH: 'false', ...env });
+  const child = spawnNode(label, entry, { PORT: String(port), HOST: '127.0.0.1', SUPERGRAPH_PATH: stack.supergraphPath, SUPERGRAPH_WATCH: 'false', ...env }, nodeArgs);
   const url = `http://127.0.0.1:${port}/graphql`;
   await waitForGraphQL(child, url);
   return { label, child, url, headers };
@@ -223,7 +224,7 @@ async function main(): Promise<void> {
     const slow = await startSubgraphs(50);
     all.push(...slow.children);
     const frontdoorEntry = buildGateway();
-    const slowFrontdoor = await startGateway('Frontdoor', frontdoorEntry, slow, frontdoorFeatureEnv(), await frontdoorRequestHeaders());
+    const slowFrontdoor = await startGateway('Frontdoor', frontdoorEntry, slow, frontdoorFeatureEnv(), await frontdoorRequestHeaders(), GATEWAY_NODE_FLAGS);
     all.push(slowFrontdoor.child);
     const rows = await latencyScenario(slow, slowFrontdoor);
     await stopAll([...slow.children, slowFrontdoor.child]);
@@ -233,7 +234,7 @@ async function main(): Promise<void> {
     process.stderr.write('scenario 2: throughput of the profile query\n');
     const fast = await startSubgraphs(0);
     all.push(...fast.children);
-    const frontdoor = await startGateway('Frontdoor (all features)', frontdoorEntry, fast, frontdoorFeatureEnv(), await frontdoorRequestHeaders());
+    const frontdoor = await startGateway('Frontdoor (all features)', frontdoorEntry, fast, frontdoorFeatureEnv(), await frontdoorRequestHeaders(), GATEWAY_NODE_FLAGS);
     all.push(frontdoor.child);
     const apollo = await startGateway('@apollo/gateway + @apollo/server (vanilla)', 'bench/apollo-gateway.ts', fast, { NODE_ENV: 'production', SUBGRAPH_IDENTITY_SECRET: BENCH_IDENTITY_SECRET });
     all.push(apollo.child);

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { GATEWAY_NODE_FLAGS } from '../gateway/src/node-flags';
 import { DEFAULT_SUBGRAPH_PORTS, SUBGRAPH_NAMES } from '../subgraphs/registry';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -12,8 +13,8 @@ const pretty = process.argv.includes('--pretty');
 const children: Array<{ name: string; proc: ChildProcess }> = [];
 let shuttingDown = false;
 
-function start(name: string, entry: string, env: Record<string, string>): void {
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], {
+function start(name: string, entry: string, env: Record<string, string>, nodeFlags: readonly string[] = []): void {
+  const proc = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', path.join(ROOT, entry)], {
     cwd: ROOT,
     env: { ...process.env, ...(pretty ? { LOG_PRETTY: 'true' } : {}), ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown(0));
   for (const name of SUBGRAPH_NAMES) start(name, `subgraphs/${name}/main.ts`, {});
   await Promise.all(SUBGRAPH_NAMES.map((n) => waitForGraphQL(`http://127.0.0.1:${DEFAULT_SUBGRAPH_PORTS[n]}/graphql`, 60_000)));
-  start('gateway', 'gateway/src/main.ts', {});
+  start('gateway', 'gateway/src/main.ts', {}, GATEWAY_NODE_FLAGS);
   const port = process.env.PORT ?? '4000';
   await waitForGraphQL(`http://127.0.0.1:${port}/graphql`, 60_000);
   const lines = [

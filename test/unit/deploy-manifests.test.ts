@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ENV_KEYS } from '../../gateway/src/config';
+import { GATEWAY_NODE_FLAGS } from '../../gateway/src/node-flags';
 
 // Docker cannot run on the CI machines, so the deploy files are checked for the structure the
 // fleet relies on instead of being run.
@@ -27,6 +28,15 @@ interface EnvVar {
 describe('deploy/Dockerfile', () => {
   const dockerfile = readFileSync(path.join(DEPLOY, 'Dockerfile'), 'utf8');
   const instructions = dockerfile.split('\n').filter((l) => /^[A-Z]+\s/.test(l));
+
+  it('when read, then the gateway starts with the V8 flags it ships with, as `npm run gateway` does', () => {
+    const cmd = instructions.find((l) => l.startsWith('CMD'));
+    const gatewayScript = (JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.gateway;
+    for (const flag of GATEWAY_NODE_FLAGS) {
+      expect(cmd).toContain(`"${flag}"`);
+      expect(gatewayScript).toContain(flag);
+    }
+  });
 
   it('when read, then it is multi-stage and the final stage copies only the build output', () => {
     expect(instructions.filter((l) => l.startsWith('FROM'))).toHaveLength(2);
