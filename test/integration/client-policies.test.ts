@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import { createLogger } from '../../gateway/src/logger';
 import { postGraphQL, startStack, type Stack } from '../helpers/stack';
 import { bearer } from '../helpers/tokens';
+import { sample } from '../helpers/prometheus';
 
 /** Every log line the gateway writes, parsed. */
 function captureLog(): { stream: Writable; lines(): Array<Record<string, unknown>> } {
@@ -17,17 +18,6 @@ function captureLog(): { stream: Writable; lines(): Array<Record<string, unknown
     },
   });
   return { stream, lines: () => raw.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
-}
-
-/** The value of one sample in Prometheus text format, or undefined when absent. */
-function sample(metrics: string, name: string, labels: Record<string, string>): number | undefined {
-  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  for (const line of metrics.split('\n')) {
-    if (!line.startsWith(`${name}{`)) continue;
-    const labelText = line.slice(name.length).split(' ')[0] ?? '';
-    if (wanted.every((w) => labelText.includes(w))) return Number(line.split(' ').pop());
-  }
-  return undefined;
 }
 
 const client = (name: string, version?: string): Record<string, string> => ({

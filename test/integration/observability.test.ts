@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { createLogger } from '../../gateway/src/logger';
 import { postGraphQL, startStack, type Stack } from '../helpers/stack';
 import { bearer } from '../helpers/tokens';
+import { sample } from '../helpers/prometheus';
 
 /** Every log line the gateway writes, parsed. */
 function captureLog(): { lines: Array<Record<string, unknown>>; text: () => string; stream: Writable } {
@@ -19,17 +20,6 @@ function captureLog(): { lines: Array<Record<string, unknown>>; text: () => stri
       return raw.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
     },
   };
-}
-
-/** The value of one sample in Prometheus text format, or undefined when absent. */
-function sample(metrics: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  for (const line of metrics.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    const labelText = line.slice(name.length).split(' ')[0] ?? '';
-    if (wanted.every((w) => labelText.includes(w))) return Number(line.split(' ').pop());
-  }
-  return undefined;
 }
 
 const LITE = 'query Lite($id: ID!) { user(id: $id) { id name wishlist { count } } }';

@@ -5,6 +5,7 @@ import { startSubgraph, type SubgraphHandle } from '../../subgraphs/shared/serve
 import { startFlakyProxy, type FlakyProxy } from '../helpers/flaky-proxy';
 import { postGraphQL, startTestGateway, type GraphQLResult } from '../helpers/stack';
 import { bearer } from '../helpers/tokens';
+import { sample } from '../helpers/prometheus';
 
 const ADD_TO_WISHLIST = 'mutation { addToWishlist(userId: "1", sku: "SKU-001", name: "Lamp") { count } }';
 
@@ -66,17 +67,6 @@ async function times(n: number, run: () => Promise<GraphQLResult>): Promise<Grap
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** The value of one sample in Prometheus text format, or undefined when absent. */
-function sample(metrics: string, name: string, labels: Record<string, string>): number | undefined {
-  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  for (const line of metrics.split('\n')) {
-    if (!line.startsWith(`${name}{`)) continue;
-    const labelText = line.slice(name.length).split(' ')[0] ?? '';
-    if (wanted.every((w) => labelText.includes(w))) return Number(line.split(' ').pop());
-  }
-  return undefined;
 }
 
 const served = (r: GraphQLResult): boolean => r.body.errors === undefined && (r.body.data?.user as { wishlist?: unknown } | null)?.wishlist != null;

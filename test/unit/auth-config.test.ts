@@ -1,15 +1,6 @@
-import { ConfigError, DEV_IDENTITY_SECRET, DEV_JWT_SECRET, loadConfig } from '../../gateway/src/config';
+import { DEV_IDENTITY_SECRET, DEV_JWT_SECRET, loadConfig } from '../../gateway/src/config';
 import { DEV_IDENTITY_SECRET as SUBGRAPH_DEV_IDENTITY_SECRET } from '../../subgraphs/shared/identity';
-
-function problemsOf(env: Record<string, string>): readonly string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error('expected loadConfig to throw');
-}
+import { problemsOf } from '../helpers/config-problems';
 
 describe('auth configuration', () => {
   it('when nothing is set, then HS256 with the development secret, filter mode and the dev iss/aud apply', () => {

@@ -5,20 +5,11 @@ import { parse } from 'graphql';
 import { ANONYMOUS, type Principal } from '../../gateway/src/auth/principal';
 import { ClientRegistry } from '../../gateway/src/clients/client-registry';
 import { selectsIntrospection } from '../../gateway/src/clients/introspection';
-import { ConfigError, loadConfig } from '../../gateway/src/config';
+import { loadConfig } from '../../gateway/src/config';
 import { GatewayMetrics, MAX_CLIENT_VERSIONS } from '../../gateway/src/observability/metrics';
+import { problemsOf } from '../helpers/config-problems';
 
 const MANIFEST = path.resolve(__dirname, '../../gateway/operations/persisted-query-manifest.json');
-
-function problemsOf(env: Record<string, string>): readonly string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error('expected loadConfig to throw');
-}
 
 const policies = (value: unknown): Record<string, string> => ({ CLIENT_POLICIES: JSON.stringify(value) });
 const user = (client?: string): Principal => ({ id: 'u1', scopes: [], tokenId: null, ...(client ? { client } : {}) });

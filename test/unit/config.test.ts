@@ -2,17 +2,8 @@ import path from 'node:path';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { readFileSync } from 'node:fs';
-import { ConfigError, ENV_KEYS, loadConfig } from '../../gateway/src/config';
-
-function problemsOf(env: Record<string, string>): readonly string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error('expected loadConfig to throw');
-}
+import { ENV_KEYS, loadConfig } from '../../gateway/src/config';
+import { problemsOf } from '../helpers/config-problems';
 
 /** Production needs its own identity secret (the development default is refused there). */
 const PRODUCTION = { NODE_ENV: 'production', SUBGRAPH_IDENTITY_SECRET: 'p'.repeat(40) };

@@ -1,18 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../../gateway/src/config';
+import { loadConfig } from '../../gateway/src/config';
 import { compileOrigins, originAllowed } from '../../gateway/src/edge/origin-patterns';
-
-function problemsOf(env: Record<string, string>): readonly string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error('expected loadConfig to throw');
-}
+import { problemsOf } from '../helpers/config-problems';
 
 const allowed = (patterns: string[], origin: string): boolean => originAllowed(compileOrigins(patterns).rules, origin);
 
