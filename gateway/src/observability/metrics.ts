@@ -1,6 +1,14 @@
 import { isErrorCode } from '../errors';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, register, Registry } from 'prom-client';
 
+/** The labels of one request (client_version is derived). */
+export interface RequestLabels {
+  operation_name: string;
+  operation_type: string;
+  outcome: string;
+  client_name: string;
+}
+
 /** What the gateway reads at scrape time. */
 export interface MetricSources {
   breakerStates(): Record<string, 'closed' | 'open' | 'half-open'>;
@@ -47,6 +55,8 @@ export class GatewayMetrics {
   readonly registry = new Registry();
   private readonly operationNames = new Set<string>();
   private readonly clientVersions = new Map<string, Set<string>>();
+  /** recordRequest's labelled children, by their label values (each bounded, so the map is). */
+  private readonly requestChildren = new Map<string, { count: { inc(): void }; duration: { observe(value: number): void } }>();
   /** recordSubgraphFetch's labelled children. */
   private readonly fetchChildren = new Map<string, { count: { inc(): void }; duration: { observe(value: number): void } }>();
 
@@ -176,6 +186,23 @@ export class GatewayMetrics {
   }
 
   /**
+   * One request in `frontdoor_graphql_requests_total` and the duration histogram. Labelled children
+   * are kept per label set, as for subgraph fetches: hashing two label objects per request showed
+   * in profiles. `labels.operation_name` must already be capped (operationLabel).
+   */
+  recordRequest(labels: RequestLabels, clientVersion: string | null, durationS: number): void {
+    const version = this.clientVersionLabel(labels.client_name, clientVersion);
+    const key = `${labels.operation_name}\n${labels.operation_type}\n${labels.outcome}\n${labels.client_name}\n${version}`;
+    let children = this.requestChildren.get(key);
+    if (!children) {
+      children = { count: this.requests.labels({ ...labels, client_version: version }), duration: this.requestDuration.labels(labels) };
+      this.requestChildren.set(key, children);
+    }
+    children.count.inc();
+    children.duration.observe(durationS);
+  }
+
+  /**
    * One subgraph call. The labelled children are kept per (subgraph, outcome): six calls per
    * profile query each hashing a label object was ~1% of gateway CPU. Subgraph names and outcomes
    * are bounded, so is this map.
@@ -196,9 +223,7 @@ export class GatewayMetrics {
    * `clientLabel` is the client policy's label (configured name, else `other`): never a raw header.
    */
   recordRejected(code: string, durationS: number, clientLabel = 'other', clientVersion: string | null = null): void {
-    const labels = { operation_name: 'unknown', operation_type: 'unknown', outcome: 'rejected', client_name: clientLabel };
-    this.requests.inc({ ...labels, client_version: this.clientVersionLabel(clientLabel, clientVersion) });
-    this.requestDuration.observe(labels, durationS);
+    this.recordRequest({ operation_name: 'unknown', operation_type: 'unknown', outcome: 'rejected', client_name: clientLabel }, clientVersion, durationS);
     this.errors.inc({ code: isErrorCode(code) ? code : 'other' });
     if (REJECTION_CODES.has(code)) this.rejections.inc({ code });
   }

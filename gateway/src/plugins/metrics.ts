@@ -30,8 +30,7 @@ export function metricsPlugin(metrics: GatewayMetrics): ApolloServerPlugin<Gatew
             // The policy's label: configured client names only, else `other` (bounded by the config).
             client_name: contextValue.client.policy.label,
           };
-          metrics.requests.inc({ ...labels, client_version: metrics.clientVersionLabel(labels.client_name, contextValue.client.version) });
-          metrics.requestDuration.observe(labels, (performance.now() - contextValue.startedAtMs) / 1000);
+          metrics.recordRequest(labels, contextValue.client.version, (performance.now() - contextValue.startedAtMs) / 1000);
           for (const code of codes) {
             metrics.errors.inc({ code: isErrorCode(code) ? code : 'other' });
             if (REJECTION_CODES.has(code)) metrics.rejections.inc({ code });
