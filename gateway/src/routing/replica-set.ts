@@ -1,14 +1,14 @@
 import type { BalancingPolicy } from './replica-config';
 
+/** The error code of a call made while every replica of its subgraph is down (mapped to SUBGRAPH_UNAVAILABLE). */
+export const NO_REPLICA_CODE = 'ENOREPLICA';
+
 /**
  * One replica's health, as passive checks see it:
  *  - `up`: takes traffic; `consecutiveFailures` failed attempts in a row take it `down`;
  *  - `down`: takes nothing until `retryAtMs`; then the next query becomes its one trial request;
  *  - `probing`: that trial is in flight and nothing else goes to it; success → `up`, failure → `down` again.
  */
-/** The error code of a call made while every replica of its subgraph is down (mapped to SUBGRAPH_UNAVAILABLE). */
-export const NO_REPLICA_CODE = 'ENOREPLICA';
-
 export type ReplicaState = 'up' | 'down' | 'probing';
 
 export interface Replica {
