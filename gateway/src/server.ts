@@ -34,6 +34,7 @@ import { closeRedis, createRedis, pingRedis, waitForRedis, type Redis } from './
 import { SubgraphResilience } from './resilience/subgraph-resilience';
 import { SubgraphReplicas } from './routing/subgraph-replicas';
 import type { BreakerState } from './resilience/breakers';
+import { AuthorizationDecisions } from './auth/authorization-decisions';
 import { authorizingGateway } from './auth/authorizing-gateway';
 import { IdentitySigner } from './auth/identity-header';
 import { handleLogout, LOGOUT_PATH } from './auth/logout';
@@ -134,6 +135,8 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   });
 
   const directives = new DirectiveIndexHolder(gateway, log);
+  // Filter mode: one decision cache for the executor wrapper and the limits plugin.
+  const authorization = config.auth.authorizationMode === 'filter' ? new AuthorizationDecisions(directives) : undefined;
   const usage = createUsageRecorder(config, redis, log);
   caches.follow(gateway);
   const clients = new ClientRegistry(config.clients);
@@ -151,7 +154,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   const httpServer = listener.drainPluginServer;
   const apollo = new ApolloServer<GatewayContext>({
     // Filter mode changes the document before planning, which only a wrapped executor can do.
-    gateway: config.auth.authorizationMode === 'filter' ? authorizingGateway(gateway, directives) : gateway,
+    gateway: authorization ? authorizingGateway(gateway, authorization) : gateway,
     // On when any client policy allows it; the client-policy plugin refuses it for the others.
     introspection: clients.anyAllowsIntrospection,
     includeStacktraceInErrorResponses: false,
@@ -169,6 +172,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
       usage,
       limits,
       directives,
+      ...(authorization ? { authorization } : {}),
       metrics,
       ...(clients.needsOperationChecks ? { clientPolicy: { trusted: caches.trustedDocuments } } : {}),
       ...(responseHeaders ? { responseHeaders } : {}),

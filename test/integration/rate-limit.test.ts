@@ -52,6 +52,15 @@ describe('rate limits: @rateLimit fields and the global per-caller limit, in Red
     }
   });
 
+  it('when an anonymous caller sends a @rateLimit mutation it may not run (filter mode), then each answer is UNAUTHORIZED, never RATE_LIMITED: a field that does not run costs no allowance', async () => {
+    const statuses: string[] = [];
+    for (let i = 0; i < 7; i += 1) {
+      const res = await stack.query(addReview('3'));
+      statuses.push(`${res.status} ${String(res.body.errors?.[0]?.extensions?.code)}`);
+    }
+    expect(statuses).toEqual(Array(7).fill('200 UNAUTHORIZED_FIELD_OR_TYPE'));
+  });
+
   it('when an ordinary query is answered, then it carries RateLimit headers of the global limit', async () => {
     const res = await stack.query('{ user(id: "1") { id } }');
     expect(res.status).toBe(200);

@@ -3,6 +3,7 @@ import {
   getNamedType,
   isCompositeType,
   type DocumentNode,
+  type FieldNode,
   type GraphQLCompositeType,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -35,8 +36,10 @@ export function selectedRateLimits(input: {
   operation: OperationDefinitionNode;
   variables: Variables;
   ruleAt: (coordinate: string) => RateLimitRule | undefined;
+  /** Field selections that will not run (filter-mode authorization removes them), with everything under them. */
+  skip?: ReadonlySet<FieldNode>;
 }): FieldRateLimit[] {
-  const { schema, document, operation, variables, ruleAt } = input;
+  const { schema, document, operation, variables, ruleAt, skip } = input;
   const root = schema.getRootType(operation.operation);
   if (!root) return [];
   const fragments = fragmentsOf(document);
@@ -53,7 +56,7 @@ export function selectedRateLimits(input: {
       if (isSkipped(selection.directives, variables)) continue;
       if (selection.kind === Kind.FIELD) {
         const name = selection.name.value;
-        if (isMetaField(name)) continue;
+        if (isMetaField(name) || skip?.has(selection)) continue;
         const coordinate = `${parent.name}.${name}`;
         const rule = ruleAt(coordinate) ?? ruleAt(parent.name);
         if (rule) {

@@ -8,6 +8,7 @@ import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginSchemaReportin
 import type { Config } from '../config';
 import type { GatewayContext } from '../context';
 import type { UsageRecorder } from '../usage/usage-recorder';
+import type { AuthorizationDecisions } from '../auth/authorization-decisions';
 import type { DirectiveIndexHolder } from '../directives/directive-index-holder';
 import type { Limits } from '../limits/limits';
 import { limitsPlugin } from './limits';
@@ -31,6 +32,8 @@ export interface PluginDeps {
   /** Rate limits, cost and budgets (issue #4). */
   limits: Limits;
   directives: DirectiveIndexHolder;
+  /** Filter mode's decisions: fields it will remove do not count against `@rateLimit`. */
+  authorization?: AuthorizationDecisions;
   /** Present when RESPONSE_CACHE_ENABLED. */
   responseCache?: ResponseCachePluginOptions;
   /** Present in safelist mode (PERSISTED_QUERIES_SAFELIST): the manifest every operation must be in. */
@@ -58,7 +61,7 @@ export function buildPlugins(config: Config, deps: PluginDeps): ApolloServerPlug
     deps.safelist ? trustedDocumentsPlugin(deps.safelist) : false,
     // Per-client allowed operations and introspection (didResolveOperation), before any limit is consumed.
     deps.clientPolicy ? clientPolicyPlugin(deps.clientPolicy) : false,
-    limitsPlugin({ limits: deps.limits, directives: deps.directives }),
+    limitsPlugin({ limits: deps.limits, directives: deps.directives, ...(deps.authorization ? { authorization: deps.authorization } : {}) }),
     // Its lookup (responseForOperation) runs after every didResolveOperation check, so
     // authorization and limits apply to cache hits too.
     deps.responseCache ? responseCachePlugin(deps.responseCache) : false,

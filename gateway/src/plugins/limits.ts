@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayContext } from '../context';
+import type { AuthorizationDecisions } from '../auth/authorization-decisions';
 import type { DirectiveIndexHolder } from '../directives/directive-index-holder';
 import { gatewayError } from '../errors';
 import { actualCost } from '../limits/cost-actual';
@@ -15,6 +16,8 @@ import { limitsState, rateLimitResults } from '../limits/request-state';
 export interface LimitsPluginOptions {
   limits: Limits;
   directives: DirectiveIndexHolder;
+  /** Filter mode: the fields authorization will remove are not rate-limited (they never run). */
+  authorization?: AuthorizationDecisions;
 }
 
 /**
@@ -47,7 +50,9 @@ export function limitsPlugin(opts: LimitsPluginOptions): ApolloServerPlugin<Gate
           state.estimatedCost = estimated;
 
           if (limits.config.rateLimit) {
-            await limits.checkFields(contextValue, selectedRateLimits({ schema, document, operation, variables, ruleAt: rateLimitRuleAt(index) }));
+            const denied = opts.authorization?.decide({ schema, document, operationName: operation.name?.value, principal: contextValue.principal }).denied;
+            const skip = denied && denied.length > 0 ? new Set(denied.map((d) => d.node)) : undefined;
+            await limits.checkFields(contextValue, selectedRateLimits({ schema, document, operation, variables, ruleAt: rateLimitRuleAt(index), ...(skip ? { skip } : {}) }));
           }
           // COST_MAX, or the client policy's costMax.
           const max = contextValue.client.policy.costMax;
