@@ -26,7 +26,7 @@ export async function serveGraphQL<TContext extends BaseContext>(
   const httpServer = createServer((req, res) => {
     handle(server, opts, req, res).catch(() => {
       // executeHTTPGraphQLRequest answers every GraphQL failure itself; this is a broken socket or a bug.
-      if (!res.headersSent) sendBadRequest(res, 500, 'Internal server error');
+      if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
       else res.destroy();
     });
   });
@@ -47,7 +47,7 @@ async function handle<TContext extends BaseContext>(
   res: ServerResponse,
 ): Promise<void> {
   const body = await readJsonBody(req);
-  if (!body.ok) return sendBadRequest(res, body.status, body.message);
+  if (!body.ok) return sendError(res, body.status, body.code, body.message);
   const headers = new HeaderMap();
   for (const name in req.headers) {
     const value = req.headers[name];
@@ -69,19 +69,19 @@ async function handle<TContext extends BaseContext>(
   res.end();
 }
 
-type JsonBody = { ok: true; value: unknown } | { ok: false; status: number; message: string };
+type JsonBody = { ok: true; value: unknown } | { ok: false; status: number; code: string; message: string };
 
 /** A JSON body is parsed; any other body is left to Apollo Server (which refuses what it cannot take). */
 async function readJsonBody(req: IncomingMessage): Promise<JsonBody> {
   if (req.method === 'GET' || req.method === 'HEAD') return { ok: true, value: undefined };
   const text = await readText(req);
-  if (text === undefined) return { ok: false, status: 413, message: 'Request body too large' };
+  if (text === undefined) return { ok: false, status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'Request body too large' };
   if (text === '') return { ok: true, value: undefined };
   if (!(req.headers['content-type'] ?? '').includes('json')) return { ok: true, value: text };
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch {
-    return { ok: false, status: 400, message: 'The request body is not valid JSON' };
+    return { ok: false, status: 400, code: 'BAD_REQUEST', message: 'The request body is not valid JSON' };
   }
 }
 
@@ -105,8 +105,9 @@ function readText(req: IncomingMessage): Promise<string | undefined> {
   });
 }
 
-function sendBadRequest(res: ServerResponse, status: number, message: string): void {
+/** A transport-level failure (before GraphQL), in the GraphQL error shape. */
+function sendError(res: ServerResponse, status: number, code: string, message: string): void {
   res.statusCode = status;
   res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify({ errors: [{ message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] }));
+  res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
 }

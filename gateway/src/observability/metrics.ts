@@ -9,6 +9,19 @@ export interface RequestLabels {
   client_name: string;
 }
 
+/** A counter child and a histogram child recorded together. */
+interface CountAndDuration {
+  count: { inc(): void };
+  duration: { observe(value: number): void };
+}
+
+/** The cached children for `key`, created on first use. */
+function childrenFor(cache: Map<string, CountAndDuration>, key: string, create: () => CountAndDuration): CountAndDuration {
+  let children = cache.get(key);
+  if (!children) cache.set(key, (children = create()));
+  return children;
+}
+
 /** What the gateway reads at scrape time. */
 export interface MetricSources {
   breakerStates(): Record<string, 'closed' | 'open' | 'half-open'>;
@@ -56,9 +69,9 @@ export class GatewayMetrics {
   private readonly operationNames = new Set<string>();
   private readonly clientVersions = new Map<string, Set<string>>();
   /** recordRequest's labelled children, by their label values (each bounded, so the map is). */
-  private readonly requestChildren = new Map<string, { count: { inc(): void }; duration: { observe(value: number): void } }>();
+  private readonly requestChildren = new Map<string, CountAndDuration>();
   /** recordSubgraphFetch's labelled children. */
-  private readonly fetchChildren = new Map<string, { count: { inc(): void }; duration: { observe(value: number): void } }>();
+  private readonly fetchChildren = new Map<string, CountAndDuration>();
 
   readonly requests = new Counter({
     name: 'frontdoor_graphql_requests_total',
@@ -193,11 +206,10 @@ export class GatewayMetrics {
   recordRequest(labels: RequestLabels, clientVersion: string | null, durationS: number): void {
     const version = this.clientVersionLabel(labels.client_name, clientVersion);
     const key = `${labels.operation_name}\n${labels.operation_type}\n${labels.outcome}\n${labels.client_name}\n${version}`;
-    let children = this.requestChildren.get(key);
-    if (!children) {
-      children = { count: this.requests.labels({ ...labels, client_version: version }), duration: this.requestDuration.labels(labels) };
-      this.requestChildren.set(key, children);
-    }
+    const children = childrenFor(this.requestChildren, key, () => ({
+      count: this.requests.labels({ ...labels, client_version: version }),
+      duration: this.requestDuration.labels(labels),
+    }));
     children.count.inc();
     children.duration.observe(durationS);
   }
@@ -208,12 +220,10 @@ export class GatewayMetrics {
    * are bounded, so is this map.
    */
   recordSubgraphFetch(subgraph: string, outcome: string, durationS: number): void {
-    const key = `${subgraph}\n${outcome}`;
-    let children = this.fetchChildren.get(key);
-    if (!children) {
-      children = { count: this.subgraphFetches.labels({ subgraph, outcome }), duration: this.subgraphFetchDuration.labels({ subgraph }) };
-      this.fetchChildren.set(key, children);
-    }
+    const children = childrenFor(this.fetchChildren, `${subgraph}\n${outcome}`, () => ({
+      count: this.subgraphFetches.labels({ subgraph, outcome }),
+      duration: this.subgraphFetchDuration.labels({ subgraph }),
+    }));
     children.count.inc();
     children.duration.observe(durationS);
   }

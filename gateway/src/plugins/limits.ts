@@ -50,9 +50,12 @@ export function limitsPlugin(opts: LimitsPluginOptions): ApolloServerPlugin<Gate
           state.estimatedCost = estimated;
 
           if (limits.config.rateLimit) {
-            const denied = opts.authorization?.decide({ schema, document, operationName: operation.name?.value, principal: contextValue.principal }).denied;
-            const skip = denied && denied.length > 0 ? new Set(denied.map((d) => d.node)) : undefined;
-            await limits.checkFields(contextValue, selectedRateLimits({ schema, document, operation, variables, ruleAt: rateLimitRuleAt(index), ...(skip ? { skip } : {}) }));
+            const input = { schema, document, operation, variables, ruleAt: rateLimitRuleAt(index) };
+            let fields = selectedRateLimits(input);
+            // Only an operation that selects rate-limited fields asks authorization which of them will run.
+            const denied = fields.length > 0 ? opts.authorization?.decide({ schema, document, operationName: operation.name?.value, principal: contextValue.principal }).denied : undefined;
+            if (denied && denied.length > 0) fields = selectedRateLimits({ ...input, skip: new Set(denied.map((d) => d.node)) });
+            await limits.checkFields(contextValue, fields);
           }
           // COST_MAX, or the client policy's costMax.
           const max = contextValue.client.policy.costMax;
