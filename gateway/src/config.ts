@@ -10,6 +10,7 @@ import { ResilienceEnvSchema, readTimeoutOverrides, toResilienceConfig, type Res
 import type { TokenVerifierOptions } from './auth/jwt';
 import { RESPONSE_HEADER_ENV, toResponseHeaderConfig, type ResponseHeaderConfig } from './datasource/response-header-config';
 import { REPLICA_ENV, readSubgraphUrlLists, toReplicaConfig, type ReplicaConfig } from './routing/replica-config';
+import { REDIS_ENV, toRedisConfig, type RedisConfig } from './store/redis-config';
 
 /**
  * Development secrets: public on purpose (README, `npm run token`), so `npm start` works with no
@@ -89,14 +90,8 @@ const EnvSchema = z.object({
   USAGE_FILE: z.string().min(1).optional(),
   /** How often recorded usage is written out, in milliseconds. @default 10000 */
   USAGE_FLUSH_MS: int(100, 3_600_000).default(10_000),
-  /** Redis for state shared by every instance (limits, revocations, caches). Unset → in-memory stores (one instance only). @default unset */
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
-  /** Prefix of every key the gateway writes, so several deployments (or tests) can share one Redis. @default frontdoor: */
-  REDIS_KEY_PREFIX: z.string().max(100).default('frontdoor:'),
-  /** Longest wait for one Redis command, in milliseconds; past it the feature's fail-open/closed rule applies. @default 500 */
-  REDIS_COMMAND_TIMEOUT_MS: int(10, 60_000).default(500),
-  /** Longest wait for a Redis connection, in milliseconds. @default 2000 */
-  REDIS_CONNECT_TIMEOUT_MS: int(10, 60_000).default(2000),
+  // Redis: topology, key prefix, timeouts (store/redis-config.ts).
+  ...REDIS_ENV,
   // Response cache, APQ, trusted documents, plan cache: cache/cache-config.ts.
   ...CACHE_ENV,
   // TLS, HTTP/2, CORS, security headers, TLS to subgraphs: edge/edge-config.ts.
@@ -249,13 +244,6 @@ export interface AuthConfig extends Omit<TokenVerifierOptions, 'keys'> {
   identitySecret: string;
 }
 
-export interface RedisConfig {
-  url: string;
-  keyPrefix: string;
-  commandTimeoutMs: number;
-  connectTimeoutMs: number;
-}
-
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
   constructor(readonly problems: readonly string[]) {
@@ -333,14 +321,7 @@ function toConfig(e: Env, urlOverrides: Record<string, string>, cache: CacheConf
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
     usage: usageConfig(e),
     tracing: e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? { endpoint: e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME } : false,
-    redis: e.REDIS_URL
-      ? {
-          url: e.REDIS_URL,
-          keyPrefix: e.REDIS_KEY_PREFIX,
-          commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
-          connectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS,
-        }
-      : false,
+    redis: toRedisConfig(e),
     cache,
     limits: toLimitsConfig(e, production),
     auth: {

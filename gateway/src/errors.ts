@@ -31,6 +31,7 @@ export const ERRORS = {
   CORS_ORIGIN_NOT_ALLOWED: { http: 403, message: 'This origin may not call the gateway from a browser', source: 'HTTP layer: CORS preflight from an origin not in `CORS_ORIGINS` (no `access-control-allow-origin`)' },
   METHOD_NOT_ALLOWED: { http: 405, message: 'Method not allowed', source: 'HTTP layer (`/auth/logout` accepts POST only; `allow` header)' },
   UNAUTHENTICATED: { http: 401, message: 'Unauthenticated', source: 'authentication: bad, expired, revoked or wrong-audience token (`www-authenticate` header; same message for every cause); authorization `reject` mode, anonymous caller (+ `unauthorizedPaths`); subgraphs (then 200 partial)' },
+  AUTHENTICATION_UNAVAILABLE: { http: 503, message: 'Sign-in cannot be checked right now; retry shortly', source: 'authentication: the revocation store (Redis) cannot answer and `AUTH_REVOCATION_FAIL_OPEN=false`; `/auth/logout` when the revocation cannot be stored (`retry-after` header). Not a 401: the token is fine, keep it (and retry a logout)' },
   FORBIDDEN: { http: 403, message: 'Forbidden', source: 'authorization `reject` mode, signed-in caller lacking a scope (+ `unauthorizedPaths`); subgraphs: ownership checks (then 200 partial)' },
   UNAUTHORIZED_FIELD_OR_TYPE: { message: 'Unauthorized field or type', source: 'authorization `filter` mode: one per removed field, at its path, whose value is null (200 partial)' },
   SUBGRAPH_UNAVAILABLE: { message: 'A service needed for part of this response is unavailable', source: 'data source: refused connection or 5xx (200 partial)' },

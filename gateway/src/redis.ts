@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
-import type { RedisConfig } from './config';
 import type { Logger } from './logger';
+import type { RedisConfig } from './store/redis-config';
 
 export type { Redis } from 'ioredis';
 
@@ -8,21 +8,27 @@ export type { Redis } from 'ioredis';
 const ERROR_LOG_INTERVAL_MS = 10_000;
 
 /**
- * The only Redis client factory. Every command is bounded by `commandTimeoutMs`, including the
- * time it waits in the offline queue while (re)connecting, so Redis trouble degrades a feature
- * instead of hanging a request (DESIGN.md, decision 7); the client keeps reconnecting in the
- * background.
+ * Longest pause between two reconnect attempts, in ms. Short on purpose: a reconnect attempt to
+ * a dead Redis costs one refused TCP connect, and the gap is how long the gateway keeps answering
+ * "Redis is down" after it is back (issue #13: serve normally within about a second).
+ */
+export const MAX_RECONNECT_DELAY_MS = 500;
+
+/**
+ * The only Redis client factory. Commands never wait for a connection: while the client is not
+ * connected (first connect, or reconnecting after an outage) a command fails at once, so a
+ * feature's fail-open or fail-closed rule answers immediately instead of every request waiting
+ * out `commandTimeoutMs` (DESIGN.md, decision 7). A command sent on a live connection that gets
+ * no answer is bounded by `commandTimeoutMs`. The client keeps reconnecting in the background.
  */
 export function createRedis(config: RedisConfig, log: Logger): Redis {
   const redis = new Redis(config.url, {
     keyPrefix: config.keyPrefix,
     commandTimeout: config.commandTimeoutMs,
     connectTimeout: config.connectTimeoutMs,
-    // Queued commands still time out (ioredis starts the timer before queueing); the queue only
-    // bridges the first connect and short reconnects.
-    enableOfflineQueue: true,
+    enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    retryStrategy: (attempt) => Math.min(attempt * 100, MAX_RECONNECT_DELAY_MS),
     lazyConnect: false,
   });
   let lastLoggedMs = 0;
@@ -33,6 +39,22 @@ export function createRedis(config: RedisConfig, log: Logger): Redis {
     log.warn({ error: err.message }, 'redis unavailable');
   });
   return redis;
+}
+
+/**
+ * A second connection for SUBSCRIBE (a subscribed connection can do nothing else). Unlike the
+ * main client it queues its SUBSCRIBE until connected, and ioredis re-subscribes after every
+ * reconnect. Errors are not logged here: the main client already reports an outage.
+ */
+export function createSubscriber(redis: Redis): Redis {
+  const subscriber = redis.duplicate({ enableOfflineQueue: true, commandTimeout: undefined });
+  subscriber.on('error', () => undefined);
+  return subscriber;
+}
+
+/** True while commands can be sent; anything else means "answer from the fallback now". */
+export function isRedisReady(redis: Redis): boolean {
+  return redis.status === 'ready';
 }
 
 /** Resolves to null when Redis answers PING, else a short reason (for /ready). */
@@ -57,8 +79,8 @@ export async function closeRedis(redis: Redis): Promise<void> {
 
 /**
  * Resolves when the client is connected, or after `timeoutMs` (never rejects). Start-up waits for
- * this so the first requests count in Redis rather than in a fail-open fallback: limiters treat a
- * client that is not `ready` as unavailable at once instead of queueing behind a reconnect.
+ * this so the first requests count in Redis rather than in a fail-open fallback: commands fail at
+ * once while the client is not connected.
  */
 export function waitForRedis(redis: Redis, timeoutMs: number): Promise<void> {
   if (redis.status === 'ready') return Promise.resolve();

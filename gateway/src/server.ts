@@ -191,7 +191,9 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   const checks: ReadinessCheck[] = [
     { name: 'lifecycle', check: () => (state === 'serving' ? null : state) },
     { name: 'supergraph', check: () => (supergraph.hash ? null : 'not loaded') },
-    ...(redis ? [{ name: 'redis', check: () => pingRedis(redis) }] : []),
+    // Every instance shares the one Redis: by default its outage is reported, not a reason to take
+    // every instance out of the load balancer (each feature's fail-open/closed rule answers instead).
+    ...(redis ? [{ name: 'redis', check: () => redisReadiness(redis, config.redis !== false && config.redis.downNotReady) }] : []),
     { name: 'circuits', check: () => circuitCheck(resilience) },
     // Reported, never failing readiness (routing/subgraph-replicas.ts says why).
     ...(Object.keys(config.replicas.urlsBySubgraph).length > 0 ? [{ name: 'replicas', check: () => replicas.readiness() }] : []),
@@ -321,6 +323,12 @@ function createUsageRecorder(config: Config, redis: Redis | undefined, log: Logg
   if (!usage) return undefined;
   const sink = usage.sink === 'file' ? new FileUsageSink(usage.path) : redis && new RedisUsageSink(redis);
   return sink ? new UsageRecorder({ sink, flushMs: usage.flushMs, log }) : undefined;
+}
+
+async function redisReadiness(redis: Redis, downNotReady: boolean): Promise<ReadinessResult> {
+  const problem = await pingRedis(redis);
+  if (problem === null || downNotReady) return problem;
+  return { degraded: problem };
 }
 
 /** Open circuits are reported on /ready; CIRCUIT_BREAKER_OPEN_NOT_READY decides whether they fail it. */

@@ -1,22 +1,28 @@
 import { Redis } from 'ioredis';
 import { createLogger } from '../../gateway/src/logger';
-import { closeRedis, createRedis } from '../../gateway/src/redis';
+import { closeRedis, createRedis, waitForRedis } from '../../gateway/src/redis';
 import type { KeyValueStore } from '../../gateway/src/store/key-value-store';
 import { MemoryKeyValueStore } from '../../gateway/src/store/memory-store';
 import { RedisKeyValueStore } from '../../gateway/src/store/redis-store';
 import { startStack, testRedisUrl, uniqueKeyPrefix } from '../helpers/stack';
 
 const log = createLogger({ level: 'silent', pretty: false });
-const redisConfig = (keyPrefix: string, url = testRedisUrl()) => ({ url, keyPrefix, commandTimeoutMs: 300, connectTimeoutMs: 300 });
+const redisConfig = (keyPrefix: string, url = testRedisUrl()) => ({ url, keyPrefix, commandTimeoutMs: 300, connectTimeoutMs: 300, downNotReady: false });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Commands fail at once while the client is not connected (gateway/src/redis.ts): connect first. */
+async function connected(keyPrefix: string): Promise<Redis> {
+  const redis = createRedis(redisConfig(keyPrefix), log);
+  await waitForRedis(redis, 2000);
+  return redis;
+}
 
 describe.each([
-  ['memory', () => new MemoryKeyValueStore()],
-  ['redis', () => new RedisKeyValueStore(createRedis(redisConfig(uniqueKeyPrefix()), log), 'kv:')],
-] as Array<[string, () => KeyValueStore]>)('%s key-value store', (_kind, create) => {
+  ['memory', async () => new MemoryKeyValueStore()],
+  ['redis', async () => new RedisKeyValueStore(await connected(uniqueKeyPrefix()), 'kv:')],
+] as Array<[string, () => Promise<KeyValueStore>]>)('%s key-value store', (_kind, create) => {
   let store: KeyValueStore;
-  beforeAll(() => {
-    store = create();
+  beforeAll(async () => {
+    store = await create();
   });
   afterAll(async () => {
     if (store instanceof RedisKeyValueStore) await closeRedis((store as unknown as { redis: Redis }).redis);
@@ -45,8 +51,7 @@ describe.each([
 
 describe('redis key isolation', () => {
   it('when two prefixes share one Redis, then neither sees the other\'s keys', async () => {
-    const a = createRedis(redisConfig(uniqueKeyPrefix()), log);
-    const b = createRedis(redisConfig(uniqueKeyPrefix()), log);
+    const [a, b] = await Promise.all([connected(uniqueKeyPrefix()), connected(uniqueKeyPrefix())]);
     try {
       await new RedisKeyValueStore(a, 'kv:').set('same', 'A', 5000);
       expect(await new RedisKeyValueStore(b, 'kv:').get('same')).toBeNull();
@@ -69,14 +74,26 @@ describe('redis key isolation', () => {
 });
 
 describe('readiness with Redis', () => {
-  it('when the configured Redis is unreachable, then /ready is 503 naming redis and GraphQL still serves', async () => {
+  it('when the configured Redis is unreachable, then /ready stays 200 reporting redis as degraded, and GraphQL still serves', async () => {
     const stack = await startStack({ subgraphs: ['users'], env: { REDIS_URL: 'redis://127.0.0.1:1', REDIS_CONNECT_TIMEOUT_MS: '200' } });
+    try {
+      const res = await fetch(stack.gatewayUrl.replace('/graphql', '/ready'));
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { checks: Record<string, string> };
+      expect(body.checks.redis).toMatch(/^degraded: redis: /);
+      expect((await stack.query('{ user(id: "1") { id } }')).status).toBe(200);
+    } finally {
+      await stack.stop();
+    }
+  });
+
+  it('when Redis is unreachable and REDIS_DOWN_NOT_READY=true, then /ready is 503 naming redis', async () => {
+    const stack = await startStack({ subgraphs: ['users'], env: { REDIS_URL: 'redis://127.0.0.1:1', REDIS_CONNECT_TIMEOUT_MS: '200', REDIS_DOWN_NOT_READY: 'true' } });
     try {
       const res = await fetch(stack.gatewayUrl.replace('/graphql', '/ready'));
       expect(res.status).toBe(503);
       const body = (await res.json()) as { checks: Record<string, string> };
-      expect(body.checks.redis).not.toBe('ok');
-      expect((await stack.query('{ user(id: "1") { id } }')).status).toBe(200);
+      expect(body.checks.redis).toMatch(/^redis: /);
     } finally {
       await stack.stop();
     }

@@ -32,7 +32,7 @@ describe.each([
   });
   afterAll(async () => {
     await stack?.stop();
-    await redis?.kill();
+    await redis?.stop();
   });
 
   it(`then requests are answered promptly with ${expectedStatus}, and limits ${mode === 'fail-open' ? 'still hold per instance' : 'refuse with RATE_LIMITER_UNAVAILABLE'}`, async () => {

@@ -7,14 +7,18 @@ import type { RevocationList } from './revocation';
 export interface AuthenticatorOptions {
   verify: TokenVerifier;
   revocations: RevocationList;
-  /** When the revocation store fails: true accepts the token (warn logged), false refuses it. */
+  /** When the revocation store fails: true accepts the token (warn logged), false answers 503 AUTHENTICATION_UNAVAILABLE. */
   revocationFailOpen: boolean;
+  /** Logs the store failure at most once per this many ms (an outage would otherwise log every request). @default 10000 */
+  failureLogIntervalMs?: number;
 }
 
 export interface Authenticator {
   /**
    * No Authorization header → ANONYMOUS. Otherwise the token must verify and not be revoked, else
-   * 401 UNAUTHENTICATED with one fixed message; the reason goes to `log` only.
+   * 401 UNAUTHENTICATED with one fixed message; the reason goes to `log` only. When revocation
+   * cannot be checked (fail-closed): 503 AUTHENTICATION_UNAVAILABLE with `retry-after`, because a
+   * client discards its token on a 401 and an outage must not sign everybody out.
    */
   authenticate(authorization: string | undefined, log: Logger): Promise<Principal>;
   /** Signature and claims only (no revocation check): what logout needs. Throws like `authenticate`. */
@@ -23,6 +27,16 @@ export interface Authenticator {
 }
 
 export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
+  const failureLogIntervalMs = opts.failureLogIntervalMs ?? 10_000;
+  let lastFailureLogMs = 0;
+  const storeFailed = (err: unknown, log: Logger, principalId: string | null): void => {
+    const now = Date.now();
+    if (now - lastFailureLogMs < failureLogIntervalMs) return;
+    lastFailureLogMs = now;
+    const error = err instanceof Error ? err.message : String(err);
+    if (opts.revocationFailOpen) log.warn({ error, principalId }, 'revocation check failed; tokens accepted (AUTH_REVOCATION_FAIL_OPEN)');
+    else log.warn({ error }, 'revocation check failed; signed-in requests answered 503 AUTHENTICATION_UNAVAILABLE');
+  };
   const verifyBearer = async (authorization: string | undefined, log: Logger): Promise<VerifiedToken> => {
     try {
       return await opts.verify(bearerToken(authorization));
@@ -40,8 +54,8 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
       try {
         revoked = await opts.revocations.isRevoked(verified);
       } catch (err) {
-        if (!opts.revocationFailOpen) throw unauthenticated(new TokenRejected('revocation-check-failed', String(err)), log);
-        log.warn({ err, principalId: verified.principal.id }, 'revocation check failed; token accepted (AUTH_REVOCATION_FAIL_OPEN)');
+        storeFailed(err, log, verified.principal.id);
+        if (!opts.revocationFailOpen) throw authenticationUnavailable();
         revoked = false;
       }
       if (revoked) throw unauthenticated(new TokenRejected('revoked'), log);
@@ -56,11 +70,16 @@ function bearerToken(authorization: string | undefined): string {
   return match[1];
 }
 
+/** The store is down, not the token: retry soon (Redis reconnects within about a second of coming back). */
+export function authenticationUnavailable() {
+  return gatewayError('AUTHENTICATION_UNAVAILABLE', {}, { 'retry-after': '1' });
+}
+
 /** Every cause gets the same answer: telling an attacker *why* a token failed only helps them. */
 function unauthenticated(err: unknown, log: Logger) {
   const reason = err instanceof TokenRejected ? err.reason : 'key-source-failed';
   const detail = err instanceof Error ? err.message : String(err);
-  if (reason === 'key-source-failed' || reason === 'revocation-check-failed') log.warn({ reason, detail }, 'token verification failed');
+  if (reason === 'key-source-failed') log.warn({ reason, detail }, 'token verification failed');
   else log.info({ reason, detail }, 'token rejected');
   return gatewayError('UNAUTHENTICATED', {}, { 'www-authenticate': 'Bearer error="invalid_token"' });
 }

@@ -41,7 +41,6 @@ export type RejectionReason =
   | 'claim-invalid'
   | 'missing-claim'
   | 'revoked'
-  | 'revocation-check-failed'
   | 'not-bearer'
   | 'key-source-failed';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SupergraphManager, SupergraphSdlHook } from '@apollo/gateway';
 import type { Logger } from '../logger';
-import type { Redis } from '../redis';
+import { createSubscriber, type Redis } from '../redis';
 import { waitForFile, type ReloadOutcome } from './file-supergraph-manager';
 import { SUPERGRAPH_KEY, supergraphChannel } from './redis-supergraph-keys';
 
@@ -58,12 +58,11 @@ export class RedisSupergraphManager implements SupergraphManager {
   }
 
   private async subscribe(update: SupergraphSdlHookOptions['update']): Promise<void> {
-    const subscriber = this.opts.redis.duplicate();
+    const subscriber = createSubscriber(this.opts.redis);
     this.subscriber = subscriber;
     subscriber.on('message', () => this.schedule(update));
     // After a reconnect the subscription is restored by ioredis, but a message sent meanwhile is lost.
     subscriber.on('ready', () => this.schedule(update));
-    subscriber.on('error', () => undefined); // the main client already logs Redis outages
     await subscriber.subscribe(supergraphChannel(this.opts.keyPrefix)).catch((err: Error) => {
       this.opts.log.warn({ error: err.message }, 'cannot subscribe to supergraph updates; polling only');
     });

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+// Local copies of config.ts's helpers: config.ts imports this file, so this file must not import it.
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** The Redis variables, merged into config.ts's one EnvSchema. README.md documents each. */
+export const REDIS_ENV = {
+  /** Redis for state shared by every instance (limits, revocations, caches). Unset → in-memory stores (one instance only). @default unset */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  /** Prefix of every key the gateway writes, so several deployments (or tests) can share one Redis. No braces: they would change the keys' hash slots. @default frontdoor: */
+  REDIS_KEY_PREFIX: z.string().max(100).regex(/^[^{}]*$/, 'must not contain { or } (they would decide the keys\' cluster hash slots)').default('frontdoor:'),
+  /** Longest wait for one Redis command, in milliseconds; past it the feature's fail-open/closed rule applies. @default 500 */
+  REDIS_COMMAND_TIMEOUT_MS: int(10, 60_000).default(500),
+  /** Longest wait for a Redis connection, in milliseconds. @default 2000 */
+  REDIS_CONNECT_TIMEOUT_MS: int(10, 60_000).default(2000),
+  /** `true`: GET /ready answers 503 while Redis does not answer. `false`: reported as degraded, the instance stays in the load balancer (every instance shares the one Redis). @default false */
+  REDIS_DOWN_NOT_READY: bool.default(false),
+};
+
+const RedisEnvSchema = z.object(REDIS_ENV);
+type RedisEnv = z.output<typeof RedisEnvSchema>;
+
+export interface RedisConfig {
+  url: string;
+  keyPrefix: string;
+  commandTimeoutMs: number;
+  connectTimeoutMs: number;
+  /** Whether an unanswered PING fails readiness (else it is reported as degraded). */
+  downNotReady: boolean;
+}
+
+/** `false` when no Redis is configured: every store is in-memory. */
+export function toRedisConfig(e: RedisEnv): false | RedisConfig {
+  if (!e.REDIS_URL) return false;
+  return {
+    url: e.REDIS_URL,
+    keyPrefix: e.REDIS_KEY_PREFIX,
+    commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+    connectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS,
+    downNotReady: e.REDIS_DOWN_NOT_READY,
+  };
+}
