@@ -12,7 +12,7 @@ import { RESPONSE_HEADER_ENV, toResponseHeaderConfig, type ResponseHeaderConfig 
 import { REPLICA_ENV, readSubgraphUrlLists, toReplicaConfig, type ReplicaConfig } from './routing/replica-config';
 
 /**
- * Development secrets: public on purpose (README, `npm run token`), so `npm start` works with no
+ * Development secrets: public on purpose (docs/security.md, `npm run token`), so `npm start` works with no
  * setup. The gateway warns loudly when DEV_JWT_SECRET is used with NODE_ENV=production and refuses
  * DEV_IDENTITY_SECRET there. subgraphs/shared/identity.ts holds the same identity default (a unit
  * test keeps the two equal).
@@ -37,7 +37,7 @@ const headerList = z
 export const RESERVED_HEADER_PATTERN = /^(x-user-|x-frontdoor-|x-gateway-|authorization$|cookie$|host$|content-length$|connection$|x-request-id$)/;
 
 /**
- * Every variable the gateway reads. Each key's default and unit sits next to it; README.md lists
+ * Every variable the gateway reads. Each key's default and unit sits next to it; docs/configuration.md lists
  * the same. `SUBGRAPH_URL_<NAME>` variables are read separately (their names are open-ended).
  */
 const EnvSchema = z.object({
@@ -176,7 +176,7 @@ const EnvSchema = z.object({
 
 type Env = z.infer<typeof EnvSchema>;
 
-/** Every fixed variable name the gateway reads (README.md documents each; a test checks). */
+/** Every fixed variable name the gateway reads (docs/configuration.md documents each; a test checks). */
 export const ENV_KEYS: readonly string[] = [
   ...Object.keys(EnvSchema.shape),
   'CONFIG_FILE',

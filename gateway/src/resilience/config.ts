@@ -5,7 +5,7 @@ const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 /**
- * The resilience variables, merged into config.ts's one EnvSchema. README.md documents each.
+ * The resilience variables, merged into config.ts's one EnvSchema. docs/configuration.md documents each.
  * `SUBGRAPH_TIMEOUT_MS_<NAME>` is open-ended and read by `readTimeoutOverrides`.
  */
 export const ResilienceEnvSchema = z.object({
