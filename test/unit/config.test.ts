@@ -100,6 +100,20 @@ describe('docs/configuration.md', () => {
     expect(rows.length).toBeGreaterThanOrEqual(ENV_KEYS.length);
     expect(rows.filter((key) => key === undefined || !ENV_KEYS.includes(key))).toEqual([]);
   });
+
+  it('when docs/configuration.md is read, then each row sits under an area whose linked schema file declares it', () => {
+    const misplaced: string[] = [];
+    for (const section of doc.split(/^## /m).slice(1)) {
+      const sources = [...section.matchAll(/\]\(\.\.\/(gateway\/src\/[^)]+\.ts)\)/g)]
+        .map((m) => readFileSync(path.join(__dirname, '../..', m[1] ?? ''), 'utf8'));
+      for (const [, key = ''] of section.matchAll(/^\| `([^`]+)` \|/gm)) {
+        // A schema key (`PORT:`), or an open-ended name read by prefix (`'SUBGRAPH_URL_'`) or by name (`'CONFIG_FILE'`).
+        const declared = new RegExp(`\\b${key}\\s*:|'${key.replace('<NAME>', '')}'`);
+        if (!sources.some((source) => declared.test(source))) misplaced.push(`${key} (under "${section.split('\n')[0]}")`);
+      }
+    }
+    expect(misplaced).toEqual([]);
+  });
 });
 
 describe('loadConfig: caching', () => {
