@@ -1,10 +1,7 @@
 import { z } from 'zod';
+import { bool, int } from '../env-values';
 
-// Local copies of config.ts's helpers: config.ts imports this file, so this file must not import it.
-const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-
-/** The Redis variables, merged into config.ts's one EnvSchema. README.md documents each. */
+/** The shared store's connection, merged into config.ts's one schema. docs/configuration.md documents each. */
 export const REDIS_ENV = {
   /** Redis for state shared by every instance (limits, revocations, caches). Unset → in-memory stores (one instance only). @default unset */
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
@@ -30,7 +27,7 @@ export interface RedisConfig {
   downNotReady: boolean;
 }
 
-/** `false` when no Redis is configured: every store is in-memory. */
+/** `false` when REDIS_URL is unset: every store is in-memory. */
 export function toRedisConfig(e: RedisEnv): false | RedisConfig {
   if (!e.REDIS_URL) return false;
   return {
