@@ -19,7 +19,7 @@ import type { UsageRecorder } from './usage/usage-recorder';
 import { buildApolloServer } from './wiring/apollo-server';
 import { buildRouter, GRAPHQL_PATH } from './wiring/http-router';
 import { readinessChecks, type Lifecycle } from './wiring/readiness';
-import { buildSecurity } from './wiring/security';
+import { buildSecurity, type Security } from './wiring/security';
 import { buildSharedState, type SharedState } from './wiring/shared-state';
 import { buildSubgraphLayer, type SubgraphLayer } from './wiring/subgraph-layer';
 
@@ -101,6 +101,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   } catch (err) {
     await listener.closeNow();
     await subgraphs.close();
+    await security.close();
     await shared.close();
     throw err;
   }
@@ -112,7 +113,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       state = 'draining';
-      await shutDown({ shared, listener, apollo, subgraphs }, config.http.shutdownGraceMs);
+      await shutDown({ shared, security, listener, apollo, subgraphs }, config.http.shutdownGraceMs);
       state = 'stopped';
       log.info('gateway stopped');
     })());
@@ -130,7 +131,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
 }
 
 /** The order matters: stop taking work, let in-flight requests finish, then close what they used. */
-async function shutDown(parts: { shared: SharedState; listener: Listener; apollo: ApolloServer<GatewayContext>; subgraphs: SubgraphLayer }, graceMs: number): Promise<void> {
+async function shutDown(parts: { shared: SharedState; security: Security; listener: Listener; apollo: ApolloServer<GatewayContext>; subgraphs: SubgraphLayer }, graceMs: number): Promise<void> {
   parts.shared.supergraph.abort();
   // TLS: close our HTTP/2 + HTTP/1.1 listener gracefully first (Apollo's drain plugin cannot, see edge/listener.ts).
   await parts.listener.drain(graceMs);
@@ -138,6 +139,7 @@ async function shutDown(parts: { shared: SharedState; listener: Listener; apollo
   // to the grace period) and then gateway.stop(), which stops the supergraph watcher.
   await parts.apollo.stop();
   await parts.subgraphs.close();
+  await parts.security.close();
   await parts.shared.close();
 }
 

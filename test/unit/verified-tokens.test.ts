@@ -6,7 +6,7 @@ function countingVerifier(expiresAtMs: () => number) {
   const verify = async (token: string): Promise<VerifiedToken> => {
     calls.push(token);
     if (token.startsWith('bad')) throw new Error('bad signature');
-    return { principal: { id: token, scopes: [], tokenId: null }, expiresAtMs: expiresAtMs(), token };
+    return { principal: { id: token, scopes: [], tokenId: null }, expiresAtMs: expiresAtMs(), issuedAtS: null, token };
   };
   return { calls, verify };
 }

@@ -40,6 +40,8 @@ export const AUTH_ENV = {
   AUTH_TOKEN_CACHE_SIZE: int(0, 1_000_000).default(10_000),
   /** When the revocation store (Redis) fails: true accepts the token (warn logged), false answers 503 AUTHENTICATION_UNAVAILABLE. @default false */
   AUTH_REVOCATION_FAIL_OPEN: bool.default(false),
+  /** Redis replicas that must acknowledge a revocation (WAIT) before logout answers 204, so a failover cannot lose it; fewer within the command timeout → still 204, with a warn line. @default 0 with REDIS_URL, 1 with Sentinel or Cluster */
+  AUTH_REVOCATION_REPLICAS: int(0, 16).optional(),
   /** `@authenticated` / `@requiresScopes` enforcement: `filter` removes unauthorized fields (null + UNAUTHORIZED_FIELD_OR_TYPE), `reject` refuses the operation (401/403). @default filter */
   AUTHZ_MODE: z.enum(['filter', 'reject']).default('filter'),
   /** HMAC secret shared with the subgraphs for the signed identity header (at least 32 characters). @default DEV_IDENTITY_SECRET (refused in production) */
@@ -56,6 +58,8 @@ export interface AuthConfig extends Omit<TokenVerifierOptions, 'keys'> {
     | (Extract<TokenVerifierOptions['keys'], { kind: 'secret' }> & { isDevSecret: boolean })
     | Extract<TokenVerifierOptions['keys'], { kind: 'jwks' }>;
   revocationFailOpen: boolean;
+  /** Replicas that must acknowledge a revocation; undefined: the Redis topology's default (auth/setup.ts). */
+  revocationReplicas: number | undefined;
   /** Verified tokens remembered (auth/verified-tokens.ts); 0 = off. */
   verifiedTokenCacheSize: number;
   authorizationMode: 'filter' | 'reject';
@@ -76,6 +80,7 @@ export function toAuthConfig(e: AuthEnv, clientClaim: string, production: boolea
     clockToleranceS: e.AUTH_CLOCK_TOLERANCE_S,
     maxTokenBytes: e.AUTH_MAX_TOKEN_BYTES,
     revocationFailOpen: e.AUTH_REVOCATION_FAIL_OPEN,
+    revocationReplicas: e.AUTH_REVOCATION_REPLICAS,
     verifiedTokenCacheSize: e.AUTH_TOKEN_CACHE_SIZE,
     authorizationMode: e.AUTHZ_MODE,
     identitySecret: e.SUBGRAPH_IDENTITY_SECRET,

@@ -2,7 +2,7 @@ import { gatewayError } from '../errors';
 import type { Logger } from '../logger';
 import { TokenRejected, type TokenVerifier, type VerifiedToken } from './jwt';
 import { ANONYMOUS, type Principal } from './principal';
-import type { RevocationList } from './revocation';
+import type { RevocationList, RevocationVerdict } from './revocation';
 
 export interface AuthenticatorOptions {
   verify: TokenVerifier;
@@ -50,15 +50,17 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
     async authenticate(authorization, log) {
       if (authorization === undefined || authorization.trim() === '') return ANONYMOUS;
       const verified = await verifyBearer(authorization, log);
-      let revoked: boolean;
+      let verdict: RevocationVerdict;
       try {
-        revoked = await opts.revocations.isRevoked(verified);
+        verdict = await opts.revocations.check(verified);
       } catch (err) {
         storeFailed(err, log, verified.principal.id);
         if (!opts.revocationFailOpen) throw authenticationUnavailable();
-        revoked = false;
+        // Fail-open still refuses what this instance knows is revoked (its own and its peers' logouts).
+        verdict = opts.revocations.knownRevoked(verified) ? 'revoked' : 'valid';
       }
-      if (revoked) throw unauthenticated(new TokenRejected('revoked'), log);
+      if (verdict === 'revoked') throw unauthenticated(new TokenRejected('revoked'), log);
+      if (verdict === 'before-epoch') throw unauthenticated(new TokenRejected('issued-before-revocation-epoch'), log);
       return verified.principal;
     },
   };

@@ -25,6 +25,11 @@ export interface VerifiedToken {
   principal: Principal;
   /** The token's `exp`, in ms since the epoch (revocations are kept until then). */
   expiresAtMs: number;
+  /**
+   * The token's `iat`, in whole seconds since the epoch; null when it has none. With Redis, a token
+   * issued before the revocation store's epoch is refused (auth/redis-revocations.ts).
+   */
+  issuedAtS: number | null;
   /** The compact token itself (hashed for revocation when it has no `jti`). */
   token: string;
 }
@@ -41,6 +46,7 @@ export type RejectionReason =
   | 'claim-invalid'
   | 'missing-claim'
   | 'revoked'
+  | 'issued-before-revocation-epoch'
   | 'not-bearer'
   | 'key-source-failed';
 
@@ -84,7 +90,8 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
     try {
       const { payload } =
         key.kind === 'secret' ? await jwtVerify(token, key.secret, verifyOptions) : await jwtVerify(token, key.getKey, verifyOptions);
-      return { principal: toPrincipal(payload, opts.clientClaim), expiresAtMs: (payload.exp ?? 0) * 1000, token };
+      const issuedAtS = typeof payload.iat === 'number' ? Math.floor(payload.iat) : null;
+      return { principal: toPrincipal(payload, opts.clientClaim), expiresAtMs: (payload.exp ?? 0) * 1000, issuedAtS, token };
     } catch (err) {
       throw toRejection(err);
     }

@@ -1,30 +1,69 @@
 import { createHash } from 'node:crypto';
-import type { KeyValueStore } from '../store/key-value-store';
+import { LRUCache } from 'lru-cache';
 import type { VerifiedToken } from './jwt';
 
 /**
- * Revoked tokens (logout), shared by every instance through the store (Redis when REDIS_URL is
- * set). An entry lives exactly as long as the token it revokes would have: after its `exp` the
- * token is refused anyway, so keeping it longer would only grow the store.
+ * What the revocation store says about a verified token: `revoked` (logged out), `before-epoch`
+ * (issued before the store last lost its data, so a revocation of it may have been lost:
+ * auth/redis-revocations.ts), or `valid`.
  */
-export class RevocationList {
-  constructor(
-    private readonly store: KeyValueStore,
-    /** Added to the TTL so a token still accepted within the clock tolerance stays revoked, in ms. */
-    private readonly clockToleranceMs: number,
-  ) {}
+export type RevocationVerdict = 'valid' | 'revoked' | 'before-epoch';
 
-  /** Stores the revocation; true when this call revoked it (false: it already was). */
-  async revoke(token: VerifiedToken, nowMs: number = Date.now()): Promise<boolean> {
-    const ttlMs = token.expiresAtMs - nowMs + this.clockToleranceMs;
-    if (ttlMs <= 0) return false;
-    return this.store.setIfAbsent(revocationKey(token), '1', ttlMs);
+/** Revoked tokens (logout). Two implementations: this process's memory, and Redis (a fleet). */
+export interface RevocationList {
+  /** Stores the revocation until the token's `exp`; true when this call revoked it (false: it already was). Throws when the store cannot. */
+  revoke(token: VerifiedToken): Promise<boolean>;
+  /** Asks the store; throws when it cannot answer (AUTH_REVOCATION_FAIL_OPEN decides then). */
+  check(token: VerifiedToken): Promise<RevocationVerdict>;
+  /** Revocations this instance knows of without asking the store: its own logouts, and every instance's by pub/sub. */
+  knownRevoked(token: VerifiedToken): boolean;
+  /** Stops listening for other instances' revocations. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Most revocations one instance remembers locally; beyond it the oldest are forgotten here (the store still has them). */
+const LOCAL_MAX_ENTRIES = 100_000;
+
+/**
+ * Revocations this process has seen, each until its token's `exp` (+ clock tolerance): in-memory
+ * mode's whole store, and Redis mode's second copy, which keeps refusing a revoked token when
+ * Redis is down or has lost the revocation.
+ */
+export class LocalRevocations {
+  private readonly expiries = new LRUCache<string, number>({ max: LOCAL_MAX_ENTRIES });
+
+  /** True when the key was not known yet. */
+  add(key: string, untilMs: number, nowMs = Date.now()): boolean {
+    const known = this.has(key, nowMs);
+    if (untilMs > nowMs) this.expiries.set(key, Math.max(untilMs, this.expiries.get(key) ?? 0));
+    return !known;
   }
 
-  /** One store round trip (one Redis EXISTS). */
-  isRevoked(token: VerifiedToken): Promise<boolean> {
-    return this.store.has(revocationKey(token));
+  has(key: string, nowMs = Date.now()): boolean {
+    const untilMs = this.expiries.get(key);
+    return untilMs !== undefined && untilMs > nowMs;
   }
+}
+
+/** The embedded default (no Redis): one instance, revocations in its memory (lost on restart: docs/security.md). */
+export class MemoryRevocationList implements RevocationList {
+  private readonly local = new LocalRevocations();
+
+  constructor(private readonly clockToleranceMs: number) {}
+
+  async revoke(token: VerifiedToken): Promise<boolean> {
+    return this.local.add(revocationKey(token), token.expiresAtMs + this.clockToleranceMs);
+  }
+
+  async check(token: VerifiedToken): Promise<RevocationVerdict> {
+    return this.knownRevoked(token) ? 'revoked' : 'valid';
+  }
+
+  knownRevoked(token: VerifiedToken): boolean {
+    return this.local.has(revocationKey(token));
+  }
+
+  async close(): Promise<void> {}
 }
 
 /** Keys already computed for a verified token (those objects are reused while a token stays cached: auth/verified-tokens.ts). */

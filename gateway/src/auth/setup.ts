@@ -2,20 +2,27 @@ import type { Config } from '../config';
 import type { AuthConfig } from './auth-config';
 import type { Logger } from '../logger';
 import type { Redis } from '../redis';
-import { createKeyValueStore } from '../store/create-store';
+import type { RedisConfig } from '../store/redis-config';
 import { createAuthenticator, type Authenticator } from './authenticate';
 import { createTokenVerifier } from './jwt';
+import { RedisRevocationList } from './redis-revocations';
+import { MemoryRevocationList, type RevocationList } from './revocation';
 import { cacheVerifiedTokens } from './verified-tokens';
 
 /** A cached verification is reused at most this long (docs/configuration.md: AUTH_TOKEN_CACHE_SIZE). */
 const VERIFIED_TOKEN_MAX_AGE_MS = 60_000;
-import { RevocationList } from './revocation';
+
+/** The shared Redis client with its configuration, when there is one. */
+export interface SharedRedis {
+  client: Redis;
+  config: RedisConfig;
+}
 
 /**
  * The authenticator for this gateway: token verification from config, revocations in Redis when
  * there is one (every instance sees a logout), else in memory.
  */
-export function setUpAuthentication(auth: AuthConfig, env: Config['env'], redis: Redis | undefined, log: Logger): Authenticator {
+export function setUpAuthentication(auth: AuthConfig, env: Config['env'], redis: SharedRedis | undefined, log: Logger): Authenticator {
   if (auth.keys.kind === 'secret' && auth.keys.isDevSecret && env === 'production') {
     // Loud on purpose: anyone who has read docs/security.md can mint tokens for this gateway.
     log.warn(
@@ -32,6 +39,18 @@ export function setUpAuthentication(auth: AuthConfig, env: Config['env'], redis:
     maxTokenBytes: auth.maxTokenBytes,
     ...(auth.clientClaim !== undefined ? { clientClaim: auth.clientClaim } : {}),
   }), { maxEntries: auth.verifiedTokenCacheSize, maxAgeMs: VERIFIED_TOKEN_MAX_AGE_MS, clockToleranceMs: auth.clockToleranceS * 1000 });
-  const revocations = new RevocationList(createKeyValueStore(redis, 'revoked:'), auth.clockToleranceS * 1000);
-  return createAuthenticator({ verify, revocations, revocationFailOpen: auth.revocationFailOpen });
+  return createAuthenticator({ verify, revocations: createRevocationList(auth, redis, log), revocationFailOpen: auth.revocationFailOpen });
+}
+
+function createRevocationList(auth: AuthConfig, redis: SharedRedis | undefined, log: Logger): RevocationList {
+  const clockToleranceMs = auth.clockToleranceS * 1000;
+  if (!redis) return new MemoryRevocationList(clockToleranceMs);
+  return new RedisRevocationList({
+    redis: redis.client,
+    keyPrefix: redis.config.keyPrefix,
+    clockToleranceMs,
+    replicas: auth.revocationReplicas ?? 0,
+    waitMs: Math.max(1, redis.config.commandTimeoutMs - 50),
+    log,
+  });
 }

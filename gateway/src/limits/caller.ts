@@ -6,5 +6,10 @@ import type { GatewayContext } from '../context';
  * subject can never collide with an address.
  */
 export function callerKey(context: Pick<GatewayContext, 'principal' | 'clientIp'>): string {
-  return context.principal.id !== null ? `sub:${context.principal.id}` : `ip:${context.clientIp}`;
+  return context.principal.id !== null ? subjectKey(context.principal.id) : `ip:${context.clientIp}`;
+}
+
+/** The caller key of a signed-in subject (revocations are stored beside its limits, store/hash-tags.ts). */
+export function subjectKey(subject: string): string {
+  return `sub:${subject}`;
 }

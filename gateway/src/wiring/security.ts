@@ -25,14 +25,18 @@ export interface Security {
   identity: IdentitySigner;
   /** `@authenticated` / `@requiresScopes` around the gateway, once its directives are indexed. */
   authorize(gateway: ApolloGateway, directives: DirectiveIndexHolder): Authorization;
+  /** Stops listening for other instances' revocations. */
+  close(): Promise<void>;
 }
 
 /** Who the caller is (authentication, revocation), how subgraphs learn it, and what the caller may see. */
 export function buildSecurity(config: Config, redis: Redis | undefined, log: Logger): Security {
+  const authenticator = setUpAuthentication(config.auth, config.env, redis && config.redis ? { client: redis, config: config.redis } : undefined, log);
   // Before the gateway loads a supergraph: it refuses `for: SECURITY` links it does not know.
   registerEnforcedSecurityFeatures();
   return {
-    authenticator: setUpAuthentication(config.auth, config.env, redis, log),
+    authenticator,
+    close: () => authenticator.revocations.close(),
     identity: new IdentitySigner(config.auth.identitySecret),
     authorize(gateway, directives) {
       if (config.auth.authorizationMode !== 'filter') return { gateway, decisions: undefined };
