@@ -1,12 +1,14 @@
 // `npm run publish -- <subgraph> <schema-file>`: rover's `subgraph publish`, for our setup. Runs
 // the same check as `npm run check`; when it passes, the proposed SDL becomes the subgraph's schema
-// file, the supergraph file is rewritten (a gateway watching it hot-reloads), and — with REDIS_URL —
+// file, the supergraph file is rewritten (a gateway watching it hot-reloads), and — with Redis
+// configured as for the gateways (REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS) —
 // the supergraph is stored in Redis and announced, so every instance with SUPERGRAPH_SOURCE=redis
 // switches at once.
 import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderSupergraphFile } from './composition/compose';
+import { redisConfigFromEnv } from '../gateway/src/store/redis-config';
 import { publishToRedis, writeFileAtomically } from './schema/publish-supergraph';
 import { runSchemaCheck } from './schema/run-check';
 
@@ -15,7 +17,7 @@ const USAGE = `Usage: npm run publish -- <subgraph> <schema-file> [options]
 Options:
   --allow-breaking           publish even with breaking changes
   --allow-unused-breaking    publish when every breaking change touches fields no recorded operation used
-  --no-redis                 do not publish to Redis even when REDIS_URL is set
+  --no-redis                 do not publish to Redis even when Redis is configured
 
 Exit codes: 0 published, 1 the check failed (nothing was written), 2 bad usage.`;
 
@@ -60,9 +62,9 @@ async function main(argv: string[]): Promise<number> {
   const content = renderSupergraphFile(result.proposal.supergraphSdl);
   await writeFileAtomically(result.outputPath, content);
   console.log(`supergraph written to ${path.relative(cwd, result.outputPath)}`);
-  const redisUrl = process.env.REDIS_URL;
-  if (redisUrl && !values['no-redis']) {
-    const listeners = await publishToRedis(redisUrl, process.env.REDIS_KEY_PREFIX ?? 'frontdoor:', content);
+  const redis = redisConfigFromEnv(process.env);
+  if (redis && !values['no-redis']) {
+    const listeners = await publishToRedis(redis, content);
     console.log(`supergraph published to Redis; ${listeners} gateway instance(s) notified`);
   }
   return 0;

@@ -1,4 +1,5 @@
 import type { Config } from './config';
+import { describeTopology } from './store/redis-config';
 
 /** What start-up logs: no secrets, nothing unbounded. */
 export function summarizeConfig(c: Config): Record<string, unknown> {
@@ -22,8 +23,8 @@ export function summarizeConfig(c: Config): Record<string, unknown> {
       cors: c.edge.cors && { origins: c.edge.cors.origins.map((o) => (o.kind === 'any' ? '*' : o.kind === 'exact' ? o.origin : o.source)), credentials: c.edge.cors.credentials },
       subgraphTls: c.edge.subgraphTls && { ca: Boolean(c.edge.subgraphTls.caFile), clientCert: Boolean(c.edge.subgraphTls.clientCertFile) },
     },
-    // Host and port only: a Redis URL may carry a password.
-    redis: c.redis ? redactUrl(c.redis.url) : 'in-memory',
+    // Hosts and ports only: a Redis URL may carry a password.
+    redis: c.redis ? describeTopology(c.redis.topology) : 'in-memory',
     cache: {
       response: c.cache.response,
       apq: c.cache.apq,

@@ -124,7 +124,7 @@ function assemble(
   problems: string[],
 ): Config | undefined {
   const production = e.NODE_ENV === 'production';
-  const redis = toRedisConfig(e);
+  const redis = toRedisConfig(e, problems);
   const limits = toLimitsConfig(e, production);
   checkLimits(e, problems);
   const urlOverrides = Object.fromEntries(Object.entries(urlLists).map(([name, urls]) => [name, urls[0] ?? '']));

@@ -1,8 +1,12 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from './logger';
 import type { RedisConfig } from './store/redis-config';
 
-export type { Redis } from 'ioredis';
+/**
+ * The shared client: one server or Sentinel (`Redis`), or a Redis Cluster (`Cluster`). Both take
+ * the same commands; what differs (duplicating a connection) goes through the helpers below.
+ */
+export type RedisClient = Redis | Cluster;
 
 /** How often a Redis that stays down is logged, in ms: once per outage window, not per command. */
 const ERROR_LOG_INTERVAL_MS = 10_000;
@@ -14,67 +18,148 @@ const ERROR_LOG_INTERVAL_MS = 10_000;
  */
 export const MAX_RECONNECT_DELAY_MS = 500;
 
+const reconnectDelay = (attempt: number) => Math.min(attempt * 100, MAX_RECONNECT_DELAY_MS);
+
 /**
- * The only Redis client factory. Commands never wait for a connection: while the client is not
- * connected (first connect, or reconnecting after an outage) a command fails at once, so a
- * feature's fail-open or fail-closed rule answers immediately instead of every request waiting
- * out `commandTimeoutMs` (DESIGN.md, decision 7). A command sent on a live connection that gets
- * no answer is bounded by `commandTimeoutMs`. The client keeps reconnecting in the background.
+ * The only Redis client factory, for every topology (REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES).
+ *
+ * Commands never wait for a connection: while the client is not connected (first connect, or
+ * reconnecting after an outage or a Sentinel failover) a command fails at once, so a feature's
+ * fail-open or fail-closed rule answers immediately instead of every request waiting out
+ * `commandTimeoutMs` (DESIGN.md, decision 7). A command sent on a live connection that gets no
+ * answer is bounded by `commandTimeoutMs`; in a cluster that includes its retries while a
+ * replica is promoted. Commands issued in the same tick go out as one write (auto-pipelining):
+ * what one request asks in parallel costs one round trip.
  */
-export function createRedis(config: RedisConfig, log: Logger): Redis {
-  const redis = new Redis(config.url, {
-    keyPrefix: config.keyPrefix,
-    commandTimeout: config.commandTimeoutMs,
-    connectTimeout: config.connectTimeoutMs,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    retryStrategy: (attempt) => Math.min(attempt * 100, MAX_RECONNECT_DELAY_MS),
-    lazyConnect: false,
-  });
+export function createRedis(config: RedisConfig, log: Logger): RedisClient {
+  const client = build(config);
   let lastLoggedMs = 0;
-  redis.on('error', (err: Error) => {
+  client.on('error', (err: Error) => {
     const now = Date.now();
     if (now - lastLoggedMs < ERROR_LOG_INTERVAL_MS) return;
     lastLoggedMs = now;
     log.warn({ error: err.message }, 'redis unavailable');
   });
-  return redis;
+  return client;
+}
+
+function build(config: RedisConfig): RedisClient {
+  const common: RedisOptions = {
+    keyPrefix: config.keyPrefix,
+    commandTimeout: config.commandTimeoutMs,
+    connectTimeout: config.connectTimeoutMs,
+    enableAutoPipelining: true,
+  };
+  const { topology } = config;
+  switch (topology.kind) {
+    case 'single':
+      return new Redis(topology.url, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: reconnectDelay });
+    case 'sentinel':
+      return new Redis({
+        ...common,
+        sentinels: topology.sentinels.map((n) => ({ ...n })),
+        name: topology.name,
+        ...(config.password ? { password: config.password } : {}),
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        retryStrategy: reconnectDelay,
+        sentinelRetryStrategy: reconnectDelay,
+        // A primary that became a replica (failover) answers READONLY: reconnect to the new one.
+        reconnectOnError: (err) => err.message.startsWith('READONLY'),
+      });
+    case 'cluster':
+      return new Cluster(
+        topology.nodes.map((n) => ({ ...n })),
+        {
+          keyPrefix: config.keyPrefix,
+          enableOfflineQueue: false,
+          enableAutoPipelining: true,
+          clusterRetryStrategy: reconnectDelay,
+          // While a dead primary's replica is promoted (cluster-node-timeout plus an election,
+          // seconds) its slots cannot answer, and with full coverage required no slot can: fail
+          // at once rather than retrying until the command timeout, so each feature's rule
+          // answers immediately. The slot map is refreshed every second instead, which finds
+          // the promoted replica within about a second. MOVED (resharding) still redirects.
+          retryDelayOnFailover: 0,
+          retryDelayOnClusterDown: 0,
+          slotsRefreshInterval: 1000,
+          slotsRefreshTimeout: Math.min(config.connectTimeoutMs, 1000),
+          redisOptions: {
+            commandTimeout: config.commandTimeoutMs,
+            connectTimeout: config.connectTimeoutMs,
+            maxRetriesPerRequest: 1,
+            ...(config.password ? { password: config.password } : {}),
+          },
+        },
+      );
+  }
 }
 
 /**
- * A second connection for SUBSCRIBE (a subscribed connection can do nothing else). Unlike the
- * main client it queues its SUBSCRIBE until connected, and ioredis re-subscribes after every
- * reconnect. Errors are not logged here: the main client already reports an outage.
+ * Another connection to the same Redis with its own settings (a cluster: another Cluster).
+ * `queueUntilConnected`: commands wait for the connection (bounded by the command timeout) instead
+ * of failing at once: for connections created on demand or for SUBSCRIBE.
  */
-export function createSubscriber(redis: Redis): Redis {
-  const subscriber = redis.duplicate({ enableOfflineQueue: true, commandTimeout: undefined });
-  subscriber.on('error', () => undefined);
-  return subscriber;
+export function duplicateClient(client: RedisClient, opts: { queueUntilConnected?: boolean; commandTimeout?: boolean } = {}): RedisClient {
+  const overrides = {
+    enableAutoPipelining: false,
+    ...(opts.queueUntilConnected ? { enableOfflineQueue: true } : {}),
+    ...(opts.commandTimeout === false ? { commandTimeout: undefined } : {}),
+  };
+  const copy = client instanceof Cluster
+    ? client.duplicate([], { ...overrides, redisOptions: { ...client.options.redisOptions, ...(opts.commandTimeout === false ? { commandTimeout: undefined } : {}) } })
+    : client.duplicate(overrides);
+  // The main client already reports an outage.
+  copy.on('error', () => undefined);
+  return copy;
+}
+
+/**
+ * A connection for SUBSCRIBE (a subscribed connection can do nothing else). It queues its
+ * SUBSCRIBE until connected, and ioredis re-subscribes after every reconnect. In a cluster,
+ * PUBLISH reaches every node, so one subscription on any node hears all of them.
+ */
+export function createSubscriber(client: RedisClient): RedisClient {
+  return duplicateClient(client, { queueUntilConnected: true, commandTimeout: false });
 }
 
 /** True while commands can be sent; anything else means "answer from the fallback now". */
-export function isRedisReady(redis: Redis): boolean {
-  return redis.status === 'ready';
+export function isRedisReady(client: RedisClient): boolean {
+  return client.status === 'ready';
 }
 
 /** Resolves to null when Redis answers PING, else a short reason (for /ready). */
-export async function pingRedis(redis: Redis): Promise<string | null> {
+export async function pingRedis(client: RedisClient): Promise<string | null> {
   try {
-    return (await redis.ping()) === 'PONG' ? null : 'unexpected PING reply';
+    return (await client.ping()) === 'PONG' ? null : 'unexpected PING reply';
   } catch (err) {
     return `redis: ${(err as Error).message}`;
   }
 }
 
 /** Closes the connection: QUIT when connected, else disconnect at once. Safe to call twice. */
-export async function closeRedis(redis: Redis): Promise<void> {
-  if (redis.status === 'end') return;
+export async function closeRedis(client: RedisClient): Promise<void> {
+  if (client.status === 'end') return;
   try {
-    if (redis.status === 'ready') await redis.quit();
-    else redis.disconnect();
+    if (client.status === 'ready') await client.quit();
+    else client.disconnect();
   } catch {
-    redis.disconnect();
+    client.disconnect();
   }
+}
+
+/**
+ * A client for a script (publish, check): connected before it is returned, or an error naming
+ * where Redis was expected. Close it with `closeRedis`.
+ */
+export async function connectRedis(config: RedisConfig, log: Logger): Promise<RedisClient> {
+  const client = createRedis(config, log);
+  await waitForRedis(client, config.connectTimeoutMs);
+  if (client.status !== 'ready') {
+    client.disconnect();
+    throw new Error(`Redis did not answer within ${config.connectTimeoutMs} ms`);
+  }
+  return client;
 }
 
 /**
@@ -82,15 +167,15 @@ export async function closeRedis(redis: Redis): Promise<void> {
  * this so the first requests count in Redis rather than in a fail-open fallback: commands fail at
  * once while the client is not connected.
  */
-export function waitForRedis(redis: Redis, timeoutMs: number): Promise<void> {
-  if (redis.status === 'ready') return Promise.resolve();
+export function waitForRedis(client: RedisClient, timeoutMs: number): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
-      redis.off('ready', done);
+      client.off('ready', done);
       resolve();
     };
     const timer = setTimeout(done, timeoutMs);
-    redis.once('ready', done);
+    client.once('ready', done);
   });
 }

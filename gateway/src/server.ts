@@ -11,7 +11,7 @@ import { createListener, type Listener } from './edge/listener';
 import { Limits } from './limits/limits';
 import { apolloLogger, createLogger, type Logger } from './logger';
 import { GatewayMetrics } from './observability/metrics';
-import { waitForRedis, type Redis } from './redis';
+import { waitForRedis, type RedisClient } from './redis';
 import type { BreakerState } from './resilience/breakers';
 import type { ReloadOutcome } from './supergraph/file-supergraph-manager';
 import { disableApolloGatewayTelemetry } from './supergraph/no-phone-home';
@@ -40,7 +40,7 @@ export interface GatewayHandle {
   /** Drains HTTP (up to SHUTDOWN_GRACE_MS), stops the gateway, closes subgraph connections and Redis. Safe to call twice. */
   stop(): Promise<void>;
   /** The shared Redis client, when REDIS_URL is set. */
-  redis: Redis | undefined;
+  redis: RedisClient | undefined;
   /** Directive rules of the schema being served. */
   directives: DirectiveIndexHolder;
   /** Field-usage recording, when configured. */

@@ -8,6 +8,7 @@ import type { Env } from '../composition/supergraph-config';
 import { diffApiSchemas } from './api-schema-diff';
 import { composeProposal, type Proposal } from './proposal';
 import { classifyByUsage, renderCheckReport, type UsageData } from './usage-report';
+import { redisConfigFromEnv } from '../../gateway/src/store/redis-config';
 import { readUsageFromFile, readUsageFromRedis } from './usage-source';
 
 export interface SchemaCheckOptions {
@@ -18,7 +19,7 @@ export interface SchemaCheckOptions {
   schemaFile: string;
   /** The supergraph to compare with; default: rover.config.yaml's output file. */
   currentSupergraph?: string;
-  /** Where recorded usage comes from: 'auto' = REDIS_URL if set, else USAGE_FILE if set, else none. */
+  /** Where recorded usage comes from: 'auto' = Redis if set (REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS), else USAGE_FILE if set, else none. */
   usage: 'auto' | 'none' | { file: string };
   allowBreaking: boolean;
   allowUnusedBreaking: boolean;
@@ -73,7 +74,8 @@ async function check(opts: SchemaCheckOptions): Promise<SchemaCheckResult> {
 async function loadUsage(opts: SchemaCheckOptions): Promise<UsageData | null> {
   if (opts.usage === 'none') return null;
   if (typeof opts.usage === 'object') return readUsageFromFile(opts.usage.file);
-  if (opts.env.REDIS_URL) return readUsageFromRedis(opts.env.REDIS_URL, opts.env.REDIS_KEY_PREFIX ?? 'frontdoor:');
+  const redis = redisConfigFromEnv(opts.env);
+  if (redis) return readUsageFromRedis(redis);
   if (opts.env.USAGE_FILE) return readUsageFromFile(path.resolve(opts.cwd, opts.env.USAGE_FILE));
   return null;
 }

@@ -1,21 +1,21 @@
-import { Redis } from 'ioredis';
+import { createLogger } from '../../gateway/src/logger';
+import { closeRedis, connectRedis } from '../../gateway/src/redis';
+import type { RedisConfig } from '../../gateway/src/store/redis-config';
 import { readUsageFile, USAGE_COUNTS_KEY, usageOperationsKey } from '../../gateway/src/usage/usage-sink';
 import type { CoordinateUsage, UsageData } from './usage-report';
 
-/** Usage the gateway fleet recorded in Redis (same REDIS_URL and REDIS_KEY_PREFIX as the gateways). */
-export async function readUsageFromRedis(url: string, keyPrefix: string): Promise<UsageData> {
-  const redis = new Redis(url, { keyPrefix, lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000 });
+/** Usage the gateway fleet recorded in Redis (the gateways' Redis settings: one server, Sentinel or a cluster). */
+export async function readUsageFromRedis(config: RedisConfig): Promise<UsageData> {
+  const redis = await connectRedis(config, createLogger({ level: 'silent', pretty: false }));
   try {
-    await redis.connect();
     const counts = await redis.hgetall(USAGE_COUNTS_KEY);
+    const coordinates = Object.keys(counts);
+    const operations = await Promise.all(coordinates.map((c) => redis.smembers(usageOperationsKey(c))));
     const usage = new Map<string, CoordinateUsage>();
-    for (const [coordinate, count] of Object.entries(counts)) {
-      const operations = (await redis.smembers(usageOperationsKey(coordinate))).sort();
-      usage.set(coordinate, { count: Number(count), operations });
-    }
+    coordinates.forEach((coordinate, i) => usage.set(coordinate, { count: Number(counts[coordinate]), operations: (operations[i] ?? []).sort() }));
     return usage;
   } finally {
-    redis.disconnect();
+    await closeRedis(redis);
   }
 }
 

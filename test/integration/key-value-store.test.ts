@@ -1,16 +1,17 @@
 import { Redis } from 'ioredis';
 import { createLogger } from '../../gateway/src/logger';
-import { closeRedis, createRedis, waitForRedis } from '../../gateway/src/redis';
+import { closeRedis, createRedis, waitForRedis, type RedisClient } from '../../gateway/src/redis';
+import type { RedisConfig } from '../../gateway/src/store/redis-config';
 import type { KeyValueStore } from '../../gateway/src/store/key-value-store';
 import { MemoryKeyValueStore } from '../../gateway/src/store/memory-store';
 import { RedisKeyValueStore } from '../../gateway/src/store/redis-store';
 import { startStack, testRedisUrl, uniqueKeyPrefix } from '../helpers/stack';
 
 const log = createLogger({ level: 'silent', pretty: false });
-const redisConfig = (keyPrefix: string, url = testRedisUrl()) => ({ url, keyPrefix, commandTimeoutMs: 300, connectTimeoutMs: 300, downNotReady: false });
+const redisConfig = (keyPrefix: string, url = testRedisUrl()): RedisConfig => ({ topology: { kind: 'single', url }, password: undefined, keyPrefix, commandTimeoutMs: 300, connectTimeoutMs: 300, downNotReady: false });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Commands fail at once while the client is not connected (gateway/src/redis.ts): connect first. */
-async function connected(keyPrefix: string): Promise<Redis> {
+async function connected(keyPrefix: string): Promise<RedisClient> {
   const redis = createRedis(redisConfig(keyPrefix), log);
   await waitForRedis(redis, 2000);
   return redis;
@@ -25,7 +26,7 @@ describe.each([
     store = await create();
   });
   afterAll(async () => {
-    if (store instanceof RedisKeyValueStore) await closeRedis((store as unknown as { redis: Redis }).redis);
+    if (store instanceof RedisKeyValueStore) await closeRedis((store as unknown as { redis: RedisClient }).redis);
   });
 
   it('when a value is set, then it reads back until its TTL passes', async () => {

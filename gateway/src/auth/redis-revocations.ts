@@ -1,5 +1,5 @@
 import type { Logger } from '../logger';
-import { createSubscriber, type Redis } from '../redis';
+import { createSubscriber, duplicateClient, type RedisClient } from '../redis';
 import { allTags, callerTag } from '../store/hash-tags';
 import { subjectKey } from '../limits/caller';
 import type { VerifiedToken } from './jwt';
@@ -51,7 +51,7 @@ const VERDICTS: readonly RevocationVerdict[] = ['valid', 'revoked', 'before-epoc
 const LOSS_LOG_INTERVAL_MS = 10_000;
 
 export interface RedisRevocationOptions {
-  redis: Redis;
+  redis: RedisClient;
   /** REDIS_KEY_PREFIX: pub/sub channels are not prefixed by the client. */
   keyPrefix: string;
   clockToleranceMs: number;
@@ -81,9 +81,9 @@ function epochKey(tag: string): string {
  */
 export class RedisRevocationList implements RevocationList {
   private readonly local = new LocalRevocations();
-  private readonly subscriber: Redis;
+  private readonly subscriber: RedisClient;
   private readonly channel: string;
-  private writer: Redis | undefined;
+  private writer: RedisClient | undefined;
   private lastLossLogMs = 0;
 
   constructor(private readonly opts: RedisRevocationOptions) {
@@ -148,10 +148,7 @@ export class RedisRevocationList implements RevocationList {
     const { replicas, redis } = this.opts;
     if (replicas === 0) return (await redis.set(key, '1', 'PX', ttlMs, 'NX')) === 'OK';
     // WAIT blocks its connection until the replicas answer: never on the shared client.
-    if (!this.writer) {
-      this.writer = redis.duplicate({ enableOfflineQueue: true });
-      this.writer.on('error', () => undefined); // the main client already reports an outage
-    }
+    this.writer ??= duplicateClient(redis, { queueUntilConnected: true });
     const results = await this.writer.pipeline().set(key, '1', 'PX', ttlMs, 'NX').wait(replicas, this.opts.waitMs).exec();
     const [setError, set] = results?.[0] ?? [new Error('no reply')];
     if (setError) throw setError;
@@ -168,10 +165,16 @@ export class RedisRevocationList implements RevocationList {
     if (space > 0 && Number.isFinite(untilMs)) this.local.add(message.slice(space + 1), untilMs);
   }
 
+  /**
+   * A check found its marker missing: Redis lost data without this client reconnecting (a flush,
+   * a failover). Re-create every tag's marker now rather than one at a time as callers arrive, so
+   * tokens issued from now on work everywhere. At most once per log interval.
+   */
   private lost(): void {
     const now = Date.now();
     if (now - this.lastLossLogMs < LOSS_LOG_INTERVAL_MS) return;
     this.lastLossLogMs = now;
     this.opts.log.warn('revocation epoch marker was missing (Redis lost data): tokens issued before now are refused until they expire');
+    void this.ensureEpochs();
   }
 }

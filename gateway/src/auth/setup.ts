@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import type { AuthConfig } from './auth-config';
 import type { Logger } from '../logger';
-import type { Redis } from '../redis';
+import type { RedisClient } from '../redis';
 import type { RedisConfig } from '../store/redis-config';
 import { createAuthenticator, type Authenticator } from './authenticate';
 import { createTokenVerifier } from './jwt';
@@ -14,7 +14,7 @@ const VERIFIED_TOKEN_MAX_AGE_MS = 60_000;
 
 /** The shared Redis client with its configuration, when there is one. */
 export interface SharedRedis {
-  client: Redis;
+  client: RedisClient;
   config: RedisConfig;
 }
 
@@ -49,7 +49,8 @@ function createRevocationList(auth: AuthConfig, redis: SharedRedis | undefined, 
     redis: redis.client,
     keyPrefix: redis.config.keyPrefix,
     clockToleranceMs,
-    replicas: auth.revocationReplicas ?? 0,
+    // A single server may have no replica to wait for; Sentinel and Cluster exist to fail over to one.
+    replicas: auth.revocationReplicas ?? (redis.config.topology.kind === 'single' ? 0 : 1),
     waitMs: Math.max(1, redis.config.commandTimeoutMs - 50),
     log,
   });

@@ -2,7 +2,7 @@ import type { ApolloGateway } from '@apollo/gateway';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { ResponseCachePluginOptions } from '../plugins/response-cache';
-import type { Redis } from '../redis';
+import type { RedisClient } from '../redis';
 import { createKeyValueStore } from '../store/create-store';
 import { MemoryKeyValueStore } from '../store/memory-store';
 import { ApqCache } from './apq-cache';
@@ -35,7 +35,7 @@ export interface Caches {
 }
 
 /** Builds every cache from the config: Redis-backed when the gateway has Redis, else in memory. */
-export function buildCaches(config: Config, redis: Redis | undefined, log: Logger): Caches {
+export function buildCaches(config: Config, redis: RedisClient | undefined, log: Logger): Caches {
   const supergraph = new SupergraphIdentity();
   const { apq, trustedDocuments: trustedConfig, response, plan } = config.cache;
   const trustedDocuments = trustedConfig ? new TrustedDocuments(trustedConfig.operations) : undefined;

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { Redis } from '../redis';
+import type { RedisClient } from '../redis';
 import { LimiterUnavailableError } from './rate-limiters';
 import { give, take, type BucketShape, type BucketState } from './token-bucket';
 
@@ -74,7 +74,7 @@ interface BucketCommand {
 
 export class RedisBudgetStore implements BudgetStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly shape: BucketShape,
   ) {
     if (!('frontdoorCostBucket' in redis)) redis.defineCommand('frontdoorCostBucket', { numberOfKeys: 1, lua: BUCKET_SCRIPT });

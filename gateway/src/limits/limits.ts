@@ -3,7 +3,7 @@ import type { LimitsConfig } from '../limits/limits-config';
 import type { GatewayContext } from '../context';
 import { gatewayError } from '../errors';
 import type { Logger } from '../logger';
-import type { Redis } from '../redis';
+import type { RedisClient } from '../redis';
 import { callerKey } from './caller';
 import { FailoverBudgetStore, MemoryBudgetStore, RedisBudgetStore, type BudgetDecision, type BudgetStore } from './cost-budget';
 import { redisFallbackCounter } from './metrics';
@@ -17,7 +17,7 @@ const FALLBACK_LOG_INTERVAL_MS = 10_000;
 
 export interface LimitsOptions {
   config: LimitsConfig;
-  redis: Redis | undefined;
+  redis: RedisClient | undefined;
   log: Logger;
   /** Every client policy, the default included: each with a budget gets its own store (one bucket shape per store). */
   policies: readonly ClientPolicy[];

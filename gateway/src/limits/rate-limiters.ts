@@ -1,5 +1,5 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { Redis } from '../redis';
+import type { RedisClient } from '../redis';
 
 /** One limiter decision, with what the `RateLimit-*` headers report. */
 export interface RateLimitResult {
@@ -24,7 +24,7 @@ export class LimiterUnavailableError extends Error {
 
 export interface RateLimitersOptions {
   /** The gateway's shared client; absent → in-memory limiters (one instance only). */
-  redis: Redis | undefined;
+  redis: RedisClient | undefined;
   failureMode: 'fail-open' | 'fail-closed';
   /** Called each time a Redis failure is answered from the per-instance fallback (fail-open). */
   onFallback: () => void;

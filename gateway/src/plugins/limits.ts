@@ -77,7 +77,9 @@ export function limitsPlugin(opts: LimitsPluginOptions): ApolloServerPlugin<Gate
               : 0;
           // Before any await: the log and metrics plugins (later in the list) read it next.
           state.actualCost = actual;
-          const reservation = await state.reservation;
+          // A reservation that failed (fail-closed) has already answered 503 in didResolveOperation:
+          // nothing was reserved, and rethrowing it here would turn that answer into a 500.
+          const reservation = await state.reservation?.catch(() => undefined);
           let available = reservation?.decision.available;
           if (reservation && reservation.reserved > 0) {
             // Refund what was reserved but not used; an underestimate is not charged extra.

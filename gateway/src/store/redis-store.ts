@@ -1,4 +1,4 @@
-import type { Redis } from '../redis';
+import type { RedisClient } from '../redis';
 import type { KeyValueStore } from './key-value-store';
 
 /**
@@ -9,7 +9,7 @@ export class RedisKeyValueStore implements KeyValueStore {
   readonly kind = 'redis';
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly namespace: string,
   ) {}
 

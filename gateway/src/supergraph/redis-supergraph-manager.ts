@@ -1,14 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { SupergraphManager, SupergraphSdlHook } from '@apollo/gateway';
 import type { Logger } from '../logger';
-import { createSubscriber, type Redis } from '../redis';
+import { createSubscriber, type RedisClient } from '../redis';
 import { waitForFile, type ReloadOutcome } from './file-supergraph-manager';
 import { SUPERGRAPH_KEY, supergraphChannel } from './redis-supergraph-keys';
 
 type SupergraphSdlHookOptions = Parameters<SupergraphSdlHook>[0];
 
+/** After a failed read, retries this many times, this far apart, before leaving it to the poll. */
+const RELOAD_RETRIES = 3;
+const RELOAD_RETRY_MS = 500;
+
 export interface RedisSupergraphManagerOptions {
-  redis: Redis;
+  redis: RedisClient;
   keyPrefix: string;
   /** Used when nothing has been published to Redis yet. */
   fallbackPath: string;
@@ -24,7 +28,7 @@ export interface RedisSupergraphManagerOptions {
  * to load is logged and the previous one keeps serving.
  */
 export class RedisSupergraphManager implements SupergraphManager {
-  private subscriber: Redis | undefined;
+  private subscriber: RedisClient | undefined;
   private timer: NodeJS.Timeout | undefined;
   private currentHash = '';
   /** The last published SDL that failed to load: not retried on every poll. */
@@ -68,16 +72,20 @@ export class RedisSupergraphManager implements SupergraphManager {
     });
   }
 
-  private schedule(update: SupergraphSdlHookOptions['update']): void {
-    this.reloading = this.reloading.then(() => this.reload(update));
+  private schedule(update: SupergraphSdlHookOptions['update'], attempt = 0): void {
+    this.reloading = this.reloading.then(() => this.reload(update, attempt));
   }
 
-  private async reload(update: SupergraphSdlHookOptions['update']): Promise<void> {
+  private async reload(update: SupergraphSdlHookOptions['update'], attempt: number): Promise<void> {
     let sdl: string | null;
     try {
       sdl = await this.opts.redis.get(SUPERGRAPH_KEY);
-    } catch {
-      return; // Redis down: keep serving what we have; the poll retries.
+    } catch (err) {
+      // Redis down or slow: keep serving what we have. A notification said there is something
+      // new, so try again shortly (a few times) rather than only at the next poll.
+      this.opts.log.warn({ error: (err as Error).message, attempt }, 'cannot read the published supergraph');
+      if (attempt < RELOAD_RETRIES && this.subscriber) setTimeout(() => this.schedule(update, attempt + 1), RELOAD_RETRY_MS).unref();
+      return;
     }
     if (sdl === null) return;
     const next = hash(sdl);

@@ -29,6 +29,6 @@ export interface SupergraphConfig {
 
 /** `hasRedis`: the published supergraph needs a shared store to be published to. */
 export function toSupergraphConfig(e: SupergraphEnv, hasRedis: boolean, problems: string[]): SupergraphConfig {
-  if (e.SUPERGRAPH_SOURCE === 'redis' && !hasRedis) problems.push('SUPERGRAPH_SOURCE: redis needs REDIS_URL');
+  if (e.SUPERGRAPH_SOURCE === 'redis' && !hasRedis) problems.push('SUPERGRAPH_SOURCE: redis needs a Redis (REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS)');
   return { source: e.SUPERGRAPH_SOURCE, path: path.resolve(e.SUPERGRAPH_PATH), watch: e.SUPERGRAPH_WATCH, pollMs: e.SUPERGRAPH_POLL_MS };
 }

@@ -4,7 +4,7 @@ import { bool, int } from '../env-values';
 
 /** Field-usage recording, merged into config.ts's one schema. docs/configuration.md documents each. */
 export const USAGE_ENV = {
-  /** Record which fields operations use, for `npm run check`'s usage-aware report (needs REDIS_URL or USAGE_FILE). @default true */
+  /** Record which fields operations use, for `npm run check`'s usage-aware report (needs a Redis or USAGE_FILE). @default true */
   USAGE_RECORDING: bool.default(true),
   /** Without Redis: JSON file that recorded usage is merged into. @default unset (no recording without Redis) */
   USAGE_FILE: z.string().min(1).optional(),

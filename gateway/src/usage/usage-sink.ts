@@ -1,5 +1,5 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import type { Redis } from '../redis';
+import type { RedisClient } from '../redis';
 import { MAX_OPERATION_NAMES_PER_COORDINATE, type UsageBatch } from './usage-aggregator';
 
 /** Where recorded usage lives, so `npm run check` can read it back (scripts/schema/usage-source.ts). */
@@ -18,15 +18,17 @@ export const usageOperationsKey = (coordinate: string): string => `usage:ops:${c
 
 /** A fleet: every instance adds into one hash, so the totals cover all traffic. */
 export class RedisUsageSink implements UsageSink {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async write(batch: UsageBatch): Promise<void> {
-    const pipeline = this.redis.pipeline();
-    for (const [coordinate, count] of batch.counts) pipeline.hincrby(USAGE_COUNTS_KEY, coordinate, count);
+    // Separate commands, not a pipeline: in a cluster the keys live in different slots. Sent in
+    // one tick, the client writes them together anyway (auto-pipelining, one batch per node).
+    const writes: Array<Promise<unknown>> = [];
+    for (const [coordinate, count] of batch.counts) writes.push(this.redis.hincrby(USAGE_COUNTS_KEY, coordinate, count));
     for (const [coordinate, names] of batch.operations) {
-      if (names.size > 0) pipeline.sadd(usageOperationsKey(coordinate), ...names);
+      if (names.size > 0) writes.push(this.redis.sadd(usageOperationsKey(coordinate), ...names));
     }
-    await pipeline.exec();
+    await Promise.all(writes);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import type { ReadinessCheck, ReadinessResult } from '../health';
-import { pingRedis, type Redis } from '../redis';
+import { pingRedis, type RedisClient } from '../redis';
 import type { SubgraphResilience } from '../resilience/subgraph-resilience';
 import type { SubgraphReplicas } from '../routing/subgraph-replicas';
 import type { SupergraphSource } from './shared-state';
@@ -10,7 +10,7 @@ export type Lifecycle = 'starting' | 'serving' | 'draining' | 'stopped';
 export interface ReadinessParts {
   lifecycle: () => Lifecycle;
   supergraph: SupergraphSource;
-  redis: Redis | undefined;
+  redis: RedisClient | undefined;
   resilience: SubgraphResilience;
   replicas: SubgraphReplicas;
 }
@@ -31,7 +31,7 @@ export function readinessChecks(config: Config, parts: ReadinessParts): Readines
 }
 
 /** REDIS_DOWN_NOT_READY decides whether an unanswered PING fails readiness or is reported as degraded. */
-async function redisReadiness(redis: Redis, downNotReady: boolean): Promise<ReadinessResult> {
+async function redisReadiness(redis: RedisClient, downNotReady: boolean): Promise<ReadinessResult> {
   const problem = await pingRedis(redis);
   if (problem === null || downNotReady) return problem;
   return { degraded: problem };

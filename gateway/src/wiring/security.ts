@@ -9,7 +9,7 @@ import { setUpAuthentication } from '../auth/setup';
 import type { Config } from '../config';
 import type { DirectiveIndexHolder } from '../directives/directive-index-holder';
 import type { Logger } from '../logger';
-import type { Redis } from '../redis';
+import type { RedisClient } from '../redis';
 
 export interface Authorization {
   /** What Apollo Server executes through: in filter mode a wrapper that removes denied fields before planning. */
@@ -30,7 +30,7 @@ export interface Security {
 }
 
 /** Who the caller is (authentication, revocation), how subgraphs learn it, and what the caller may see. */
-export function buildSecurity(config: Config, redis: Redis | undefined, log: Logger): Security {
+export function buildSecurity(config: Config, redis: RedisClient | undefined, log: Logger): Security {
   const authenticator = setUpAuthentication(config.auth, config.env, redis && config.redis ? { client: redis, config: config.redis } : undefined, log);
   // Before the gateway loads a supergraph: it refuses `for: SECURITY` links it does not know.
   registerEnforcedSecurityFeatures();

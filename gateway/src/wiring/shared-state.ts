@@ -1,7 +1,7 @@
 import { buildCaches, type Caches } from '../cache/build-caches';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import { closeRedis, createRedis, type Redis } from '../redis';
+import { closeRedis, createRedis, type RedisClient } from '../redis';
 import { FileSupergraphManager, type ReloadOutcome } from '../supergraph/file-supergraph-manager';
 import { RedisSupergraphManager } from '../supergraph/redis-supergraph-manager';
 import { UsageRecorder } from '../usage/usage-recorder';
@@ -11,7 +11,7 @@ export type SupergraphSource = FileSupergraphManager | RedisSupergraphManager;
 
 export interface SharedState {
   /** The shared Redis client, when REDIS_URL is set. */
-  redis: Redis | undefined;
+  redis: RedisClient | undefined;
   caches: Caches;
   supergraph: SupergraphSource;
   usage: UsageRecorder | undefined;
@@ -24,7 +24,7 @@ export interface SharedState {
  * supergraph source and field-usage recording.
  */
 export function buildSharedState(config: Config, log: Logger, onReload: (outcome: ReloadOutcome) => void): SharedState {
-  const redis: Redis | undefined = config.redis ? createRedis(config.redis, log) : undefined;
+  const redis: RedisClient | undefined = config.redis ? createRedis(config.redis, log) : undefined;
   const usage = createUsageRecorder(config, redis, log);
   return {
     redis,
@@ -38,7 +38,7 @@ export function buildSharedState(config: Config, log: Logger, onReload: (outcome
   };
 }
 
-function createSupergraphSource(config: Config, redis: Redis | undefined, log: Logger, onReload: (outcome: ReloadOutcome) => void): SupergraphSource {
+function createSupergraphSource(config: Config, redis: RedisClient | undefined, log: Logger, onReload: (outcome: ReloadOutcome) => void): SupergraphSource {
   if (config.supergraph.source === 'redis' && redis && config.redis) {
     return new RedisSupergraphManager({
       redis,
@@ -52,7 +52,7 @@ function createSupergraphSource(config: Config, redis: Redis | undefined, log: L
   return new FileSupergraphManager({ path: config.supergraph.path, watch: config.supergraph.watch, log, onReload });
 }
 
-function createUsageRecorder(config: Config, redis: Redis | undefined, log: Logger): UsageRecorder | undefined {
+function createUsageRecorder(config: Config, redis: RedisClient | undefined, log: Logger): UsageRecorder | undefined {
   const usage = config.usage;
   if (!usage) return undefined;
   const sink = usage.sink === 'file' ? new FileUsageSink(usage.path) : redis && new RedisUsageSink(redis);
