@@ -35,8 +35,9 @@ export async function startRedisSentinel(): Promise<RedisSentinelHandle> {
   const children = new Map<number, ChildProcess>();
   try {
     const [masterPort, replicaPort, sentinelPort] = [await freePort(), await freePort(), await freePort()] as [number, number, number];
-    children.set(masterPort, await spawnRedis(masterPort, ['--repl-diskless-sync-delay', '0']));
-    children.set(replicaPort, await spawnRedis(replicaPort, ['--replicaof', '127.0.0.1', String(masterPort), '--repl-diskless-sync-delay', '0']));
+    // Their own directory: a replica writes the copy it receives to disk (dump.rdb).
+    children.set(masterPort, await spawnRedis(masterPort, ['--repl-diskless-sync-delay', '0', '--dir', dir]));
+    children.set(replicaPort, await spawnRedis(replicaPort, ['--replicaof', '127.0.0.1', String(masterPort), '--repl-diskless-sync-delay', '0', '--dir', dir]));
     const config = path.join(dir, 'sentinel.conf');
     writeFileSync(
       config,
