@@ -5,6 +5,7 @@ import { loadManifest } from '../../gateway/src/cache/manifest';
 import { startSecondGateway, type ExtraGateway } from '../helpers/second-gateway';
 import { postGraphQL, startStack, uniqueKeyPrefix, type Stack } from '../helpers/stack';
 import { profileOwner } from '../helpers/tokens';
+import { seedUser } from '../../subgraphs/shared/seed';
 
 const OPERATIONS = path.resolve(__dirname, '../../gateway/operations');
 const MANIFEST = path.join(OPERATIONS, 'persisted-query-manifest.json');
@@ -46,7 +47,7 @@ describe('automatic persisted queries shared through Redis', () => {
     // Assert
     expect(unknown.status).toBe(200);
     expect(unknown.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
-    expect(registered.body.data).toEqual({ user: { id: '3', name: expect.any(String) } });
+    expect(registered.body.data).toEqual({ user: { id: '3', name: seedUser('3').name } });
     expect(onB.body.errors).toBeUndefined();
     expect(onB.body.data).toEqual(registered.body.data);
     expect(await stack.gateway.redis?.exists(`apq:${hash}`)).toBe(1);
