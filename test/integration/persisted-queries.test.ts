@@ -129,3 +129,32 @@ describe('trusted documents without safelist', () => {
     expect(other.body.errors).toBeUndefined();
   });
 });
+
+describe('with APQ_ENABLED=false', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ subgraphs: ['users'], redis: { keyPrefix: uniqueKeyPrefix() }, env: { APQ_ENABLED: 'false' } });
+  });
+  afterAll(() => stack?.stop());
+
+  it('when a client registers a hash with its query and then sends the hash alone, then both get PERSISTED_QUERY_NOT_SUPPORTED and nothing is stored', async () => {
+    // Arrange
+    const query = `query NoApq${Date.now()} { user(id: "3") { id name } }`;
+    const hash = sha256(query);
+
+    // Act
+    const register = await postGraphQL(stack.gatewayUrl, persisted(hash, { query }));
+    const replay = await postGraphQL(stack.gatewayUrl, persisted(hash));
+    const plain = await stack.query(query);
+
+    // Assert
+    for (const res of [register, replay]) {
+      expect(res.status).toBe(200);
+      expect(res.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_SUPPORTED');
+      expect(res.body.data).toBeUndefined();
+    }
+    expect(plain.body.data).toEqual({ user: { id: '3', name: seedUser('3').name } });
+    expect(await stack.gateway.redis?.exists(`apq:${hash}`)).toBe(0);
+  });
+});

@@ -95,3 +95,46 @@ describe('response cache', () => {
     expect(subgraphCalls(stack)).toBeGreaterThan(before);
   });
 });
+
+describe('response cache with RESPONSE_CACHE_MAX_ENTRY_BYTES', () => {
+  const MAX_ENTRY_BYTES = 1024;
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ env: { RESPONSE_CACHE_MAX_ENTRY_BYTES: String(MAX_ENTRY_BYTES) } });
+  });
+  afterAll(() => stack?.stop());
+  beforeEach(() => stack.clearRecordedRequests());
+
+  it('when an answer is larger than the limit, then it is served in full but never stored', async () => {
+    // Arrange
+    const owner = await profileOwner('16');
+    const first = await stack.query(PROFILE, { id: '16' }, owner);
+    const callsAfterFirst = subgraphCalls(stack);
+    expect(Buffer.byteLength(JSON.stringify(first.body))).toBeGreaterThan(MAX_ENTRY_BYTES);
+
+    // Act
+    const second = await stack.query(PROFILE, { id: '16' }, owner);
+
+    // Assert
+    expect(first.body.errors).toBeUndefined();
+    expect(second.body.data).toEqual(first.body.data);
+    expect(second.headers.get('age')).toBeNull();
+    expect(subgraphCalls(stack)).toBe(2 * callsAfterFirst);
+  });
+
+  it('when an answer fits the limit, then the repeat is a hit', async () => {
+    // Arrange
+    const owner = await bearer('17');
+    const first = await stack.query(PUBLIC_PROFILE, { id: '17' }, owner);
+    const callsAfterFirst = subgraphCalls(stack);
+    expect(Buffer.byteLength(JSON.stringify(first.body))).toBeLessThanOrEqual(MAX_ENTRY_BYTES);
+
+    // Act
+    const second = await stack.query(PUBLIC_PROFILE, { id: '17' }, owner);
+
+    // Assert
+    expect(second.headers.get('age')).toMatch(/^\d+$/);
+    expect(subgraphCalls(stack)).toBe(callsAfterFirst);
+  });
+});
