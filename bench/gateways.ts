@@ -51,6 +51,7 @@ export async function startGateway(spec: GatewaySpec, entries: BenchEntries, sta
   const child = spawnNode(spec.label, spec.entry(entries), env, spec.nodeArgs);
   track([child]);
   const url = `http://127.0.0.1:${port}/graphql`;
-  await waitForGraphQL(child, url);
+  // Generous: several gateways may be starting at once on a busy 2-core machine.
+  await waitForGraphQL(child, url, 180_000);
   return { spec, child, url };
 }

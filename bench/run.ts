@@ -35,9 +35,11 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
   const only = process.env.BENCH_SCENARIOS?.split(',').map((s) => s.trim());
   try {
+    const entries = buildBench();
+    process.stderr.write(`built in ${Math.round((Date.now() - startedAt) / 1000)} s\n`);
     const ctx: BenchContext = {
       knobs: knobsFromEnv(),
-      entries: buildBench(),
+      entries,
       callers: await callerPool(),
       track: (children) => children.forEach((c) => running.add(c)),
       release: async (children) => {
@@ -49,7 +51,9 @@ async function main(): Promise<void> {
     for (const scenario of SCENARIOS) {
       if (only && !only.includes(scenario.id)) continue;
       process.stderr.write(`scenario ${scenario.id}: ${scenario.title}\n`);
+      const scenarioStartedAt = Date.now();
       results.push(await scenario.run(ctx));
+      process.stderr.write(`scenario ${scenario.id} took ${Math.round((Date.now() - scenarioStartedAt) / 1000)} s\n`);
     }
     printReport(results, (Date.now() - startedAt) / 1000);
   } finally {

@@ -53,13 +53,17 @@ export async function throughputScenario(ctx: BenchContext): Promise<ScenarioRes
   const redis = await startBenchRedis();
   if (redis.ok) ctx.track(redis.children);
   const specs: GatewaySpec[] = [FRONTDOOR, ...(redis.ok ? [frontdoorWithRedis(redis.redis)] : []), FRONTDOOR_V8_DEFAULTS, APOLLO_GATEWAY, APOLLO_GATEWAY_UNDICI, HIVE_GATEWAY, HIVE_RUST_PLANNER];
-  const gateways = [];
-  for (const spec of specs) gateways.push(await startGateway(spec, ctx.entries, stack, ctx.track));
+  // Started together: each start is mostly one-off CPU (loading modules, building the schema), and
+  // nothing is measured until all of them answer.
+  const startedAt = Date.now();
+  const gateways = await Promise.all(specs.map((spec) => startGateway(spec, ctx.entries, stack, ctx.track)));
+  process.stderr.write(`  ${gateways.length} gateways answering after ${Math.round((Date.now() - startedAt) / 1000)} s\n`);
 
   // References from Frontdoor (in memory), each checked complete; every other gateway must agree on a sample.
   const refs = await fetchReferences(gateways[0]!.url, PROFILE_QUERY, ctx.callers);
   const sample = ctx.callers.filter((_, i) => i % 97 === 0);
   for (const g of gateways.slice(1)) await expectSameAnswers(g.spec.label, g.url, PROFILE_QUERY, sample, refs);
+  process.stderr.write(`  ${refs.size} reference profiles checked, ${sample.length} compared on every gateway, after ${Math.round((Date.now() - startedAt) / 1000)} s\n`);
   const expected = new Map([...refs].map(([id, data]) => [id, JSON.stringify(data)]));
   const floorExpected = new Map([...refs].map(([id, data]) => {
     const { id: uid, name, email } = (data as { user: { id: string; name: string; email: string } }).user;
