@@ -15,6 +15,7 @@ import { waitForRedis, type RedisClient } from './redis';
 import type { BreakerState } from './resilience/breakers';
 import type { ReloadOutcome } from './supergraph/file-supergraph-manager';
 import { disableApolloGatewayTelemetry } from './supergraph/no-phone-home';
+import type { SubgraphServices } from './execution/subgraph-services';
 import type { UsageRecorder } from './usage/usage-recorder';
 import { buildApolloServer } from './wiring/apollo-server';
 import { buildRouter, GRAPHQL_PATH } from './wiring/http-router';
@@ -51,6 +52,8 @@ export interface GatewayHandle {
   planCacheStats(): Readonly<PlanCacheStats>;
   /** Circuit state per subgraph (for metrics); subgraphs not called yet are absent. */
   getBreakerStates(): Record<string, BreakerState>;
+  /** The subgraph data sources ApolloGateway built, for our own plan executor (execution/). */
+  services: SubgraphServices;
 }
 
 /** The composition root: builds each layer in order and starts listening. Decides nothing itself. */
@@ -127,6 +130,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     apollo,
     planCacheStats: () => caches.plans.stats(),
     getBreakerStates: () => subgraphs.resilience.getBreakerStates(),
+    services: subgraphs.services,
   };
 }
 

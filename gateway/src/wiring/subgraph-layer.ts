@@ -6,6 +6,7 @@ import { responseHeaderNamesFor } from '../datasource/response-header-config';
 import { SubgraphDataSource } from '../datasource/subgraph-datasource';
 import { createUndiciFetcher } from '../datasource/undici-fetcher';
 import { subgraphConnectTls } from '../edge/subgraph-tls';
+import { SubgraphServices } from '../execution/subgraph-services';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../observability/metrics';
 import { SubgraphResilience } from '../resilience/subgraph-resilience';
@@ -18,6 +19,8 @@ export interface SubgraphLayer {
   replicas: SubgraphReplicas;
   /** Present when SUBGRAPH_RESPONSE_HEADERS lists any header. */
   responseHeaders: ResponseHeaderCollector | undefined;
+  /** The data sources ApolloGateway built, for our own plan executor (execution/): the same fetch path for every door. */
+  services: SubgraphServices;
   /** Closes the keep-alive pool and the breakers' timers. */
   close(): Promise<void>;
 }
@@ -40,9 +43,10 @@ export function buildSubgraphLayer(config: Config, deps: { log: Logger; metrics:
     onEjected: (subgraph, replica) => metrics.replicaEjections.inc({ subgraph, replica }),
   });
   const responseHeaders = config.responseHeaders ? new ResponseHeaderCollector(config.responseHeaders.conflict) : undefined;
+  const services = new SubgraphServices();
   const buildService = ({ name, url }: ServiceEndpointDefinition): SubgraphDataSource => {
     const copyHeaders = responseHeaderNamesFor(config.responseHeaders, name);
-    return new SubgraphDataSource({
+    return services.register(name, new SubgraphDataSource({
       name,
       url: config.subgraphs.urlOverrides[name.toLowerCase()] ?? url ?? '',
       fetcher: pool.fetcher,
@@ -53,13 +57,14 @@ export function buildSubgraphLayer(config: Config, deps: { log: Logger; metrics:
       identity,
       onFetch: (subgraph, outcome, durationMs) => metrics.recordSubgraphFetch(subgraph, outcome, durationMs / 1000),
       ...(responseHeaders && copyHeaders.length > 0 ? { responseHeaders: { names: copyHeaders, collector: responseHeaders } } : {}),
-    });
+    }));
   };
   return {
     buildService,
     resilience,
     replicas,
     responseHeaders,
+    services,
     close: async () => {
       await pool.close();
       resilience.shutdown();
