@@ -1,6 +1,6 @@
 import { ANONYMOUS, type Principal } from './auth/principal';
 import type { ClientIdentity } from './clients/client-registry';
-import type { RateLimitResult } from './limits/rate-limiters';
+import type { VerifiedToken } from './auth/jwt';
 import type { Logger } from './logger';
 
 /** Per-request state: built once per HTTP request, read by plugins and the data source. */
@@ -21,10 +21,11 @@ export interface GatewayContext {
    */
   client: ClientIdentity;
   /**
-   * The global rate limit's decision, set by the context function. A field, not a WeakMap entry:
-   * Apollo Server hands each operation a shallow clone of the context, and this must reach all of them.
+   * The verified bearer token whose revocation the request gate still has to check (in the same
+   * round trip as the limits: limits/limits.ts). Absent for anonymous callers, and for contexts
+   * built by a door that checked revocation itself (`Authenticator.authenticate`).
    */
-  globalRateLimit?: RateLimitResult;
+  token?: VerifiedToken;
 }
 
 export interface BuildContextInput {

@@ -1,4 +1,5 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { GATE_COMMAND } from './limits/gate-script';
 import type { Logger } from './logger';
 import type { RedisConfig } from './store/redis-config';
 
@@ -74,6 +75,10 @@ function build(config: RedisConfig): RedisClient {
           keyPrefix: config.keyPrefix,
           enableOfflineQueue: false,
           enableAutoPipelining: true,
+          // Auto-pipelining groups a command by the slot of its first argument, which for the
+          // request gate (keys counted at call time) is the key count, not a key: sent on its
+          // own, it is still in flight together with the request's other commands.
+          autoPipeliningIgnoredCommands: [GATE_COMMAND],
           clusterRetryStrategy: reconnectDelay,
           // While a dead primary's replica is promoted (cluster-node-timeout plus an election,
           // seconds) its slots cannot answer, and with full coverage required no slot can: fail

@@ -9,6 +9,7 @@ import { DirectiveIndexHolder } from './directives/directive-index-holder';
 import type { CertificateReloadOutcome } from './edge/certificate-watcher';
 import { createListener, type Listener } from './edge/listener';
 import { Limits } from './limits/limits';
+import { MemoryRequestGate } from './limits/memory-gate';
 import { apolloLogger, createLogger, type Logger } from './logger';
 import { GatewayMetrics } from './observability/metrics';
 import { waitForRedis, type RedisClient } from './redis';
@@ -77,7 +78,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   const directives = new DirectiveIndexHolder(gateway, log);
   const authorization = security.authorize(gateway, directives);
   const clients = new ClientRegistry(config.clients);
-  const limits = new Limits({ config: config.limits, redis: shared.redis, log, policies: clients.policies });
+  const limits = buildLimits(config, shared, security, clients, log);
   // Limits count in Redis only once it is connected: give it its connect timeout before serving.
   if (shared.redis && config.redis) await waitForRedis(shared.redis, config.redis.connectTimeoutMs);
 
@@ -116,7 +117,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       state = 'draining';
-      await shutDown({ shared, security, listener, apollo, subgraphs }, config.http.shutdownGraceMs);
+      await shutDown({ shared, security, limits, listener, apollo, subgraphs }, config.http.shutdownGraceMs);
       state = 'stopped';
       log.info('gateway stopped');
     })());
@@ -135,7 +136,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
 }
 
 /** The order matters: stop taking work, let in-flight requests finish, then close what they used. */
-async function shutDown(parts: { shared: SharedState; security: Security; listener: Listener; apollo: ApolloServer<GatewayContext>; subgraphs: SubgraphLayer }, graceMs: number): Promise<void> {
+async function shutDown(parts: { shared: SharedState; security: Security; limits: Limits; listener: Listener; apollo: ApolloServer<GatewayContext>; subgraphs: SubgraphLayer }, graceMs: number): Promise<void> {
   parts.shared.supergraph.abort();
   // TLS: close our HTTP/2 + HTTP/1.1 listener gracefully first (Apollo's drain plugin cannot, see edge/listener.ts).
   await parts.listener.drain(graceMs);
@@ -143,8 +144,23 @@ async function shutDown(parts: { shared: SharedState; security: Security; listen
   // to the grace period) and then gateway.stop(), which stops the supergraph watcher.
   await parts.apollo.stop();
   await parts.subgraphs.close();
+  await parts.limits.close();
   await parts.security.close();
   await parts.shared.close();
+}
+
+/** Limits and the request gate: revocation shares the authenticator's list (memory) or markers (Redis). */
+function buildLimits(config: Config, shared: SharedState, security: Security, clients: ClientRegistry, log: Logger): Limits {
+  const revocations = security.authenticator.revocations;
+  return new Limits({
+    config: config.limits,
+    redis: shared.redis,
+    log,
+    policies: clients.policies,
+    revocationFailOpen: config.auth.revocationFailOpen,
+    memoryGate: new MemoryRequestGate(revocations),
+    onRevocationLoss: () => revocations.noticeLoss(),
+  });
 }
 
 /** ApolloGateway over our subgraph layer and caches; it plans, our data sources fetch. */

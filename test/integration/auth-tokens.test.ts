@@ -89,7 +89,7 @@ describe('bearer tokens (HS256)', () => {
     expect(get.headers.get('allow')).toBe('POST');
   });
 
-  it('when requests arrive, then an authenticated one costs one Redis command for its revocation check and an anonymous one none', async () => {
+  it('when requests arrive, then an authenticated one checks its revocation in its one Redis command (the request gate) and an anonymous one never asks', async () => {
     const monitorClient = new Redis(testRedisUrl());
     const markerClient = new Redis(testRedisUrl());
     const monitor = await monitorClient.monitor();
@@ -121,7 +121,7 @@ describe('bearer tokens (HS256)', () => {
       await stack.query(ME, {}, await bearer('11'));
       const commands = await commandsSoFar();
       expect(commands).toHaveLength(1);
-      // One script: the epoch marker and the revocation key, in one hash slot (auth/redis-revocations.ts).
+      // One script for revocation, limits and budget, in the caller's hash slot (limits/gate-script.ts).
       expect(commands[0]).toMatch(/^evalsha /i);
     } finally {
       monitor.disconnect();

@@ -7,7 +7,6 @@ const base: ResponseKeyInput = {
   variables: { id: '1', first: 5 },
   varyHeaders: {},
   access: 'authenticated:',
-  generations: { 'User:1': '0' },
 };
 
 describe('responseCacheKey', () => {
@@ -24,7 +23,6 @@ describe('responseCacheKey', () => {
       { ...base, variables: { id: '2', first: 5 } },
       { ...base, varyHeaders: { 'accept-language': 'fr' } },
       { ...base, access: 'anonymous' },
-      { ...base, generations: { 'User:1': 'bumped' } },
     ];
     for (const v of variants) expect(responseCacheKey(v, 'PUBLIC', null)).not.toBe(key);
   });

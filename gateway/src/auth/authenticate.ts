@@ -21,6 +21,12 @@ export interface Authenticator {
    * client discards its token on a 401 and an outage must not sign everybody out.
    */
   authenticate(authorization: string | undefined, log: Logger): Promise<Principal>;
+  /**
+   * `authenticate` without the round trip: signature, claims and the revocations this instance
+   * knows of (401 for those). The store's answer is left to the request gate (limits/limits.ts),
+   * which asks it in the same round trip as the limits: put the returned token on the context.
+   */
+  identify(authorization: string | undefined, log: Logger): Promise<{ principal: Principal; token?: VerifiedToken }>;
   /** Signature and claims only (no revocation check): what logout needs. Throws like `authenticate`. */
   verifyBearer(authorization: string | undefined, log: Logger): Promise<VerifiedToken>;
   readonly revocations: RevocationList;
@@ -47,6 +53,12 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
   return {
     revocations: opts.revocations,
     verifyBearer,
+    async identify(authorization, log) {
+      if (authorization === undefined || authorization.trim() === '') return { principal: ANONYMOUS };
+      const token = await verifyBearer(authorization, log);
+      if (opts.revocations.knownRevoked(token)) throw unauthenticated(new TokenRejected('revoked'), log);
+      return { principal: token.principal, token };
+    },
     async authenticate(authorization, log) {
       if (authorization === undefined || authorization.trim() === '') return ANONYMOUS;
       const verified = await verifyBearer(authorization, log);
@@ -78,7 +90,7 @@ export function authenticationUnavailable() {
 }
 
 /** Every cause gets the same answer: telling an attacker *why* a token failed only helps them. */
-function unauthenticated(err: unknown, log: Logger) {
+export function unauthenticated(err: unknown, log: Logger) {
   const reason = err instanceof TokenRejected ? err.reason : 'key-source-failed';
   const detail = err instanceof Error ? err.message : String(err);
   if (reason === 'key-source-failed') log.warn({ reason, detail }, 'token verification failed');

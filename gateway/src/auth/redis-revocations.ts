@@ -116,8 +116,12 @@ export class RedisRevocationList implements RevocationList {
     if (this.knownRevoked(token)) return 'revoked';
     const keys = revocationKeys(token);
     const [verdict, lost] = await (this.opts.redis as unknown as RevocationCommands).frontdoorRevocationCheck(keys.epoch, keys.revoked, token.issuedAtS ?? -1);
-    if (lost === 1) this.lost();
+    if (lost === 1) this.noticeLoss();
     return VERDICTS[verdict] ?? 'revoked';
+  }
+
+  async isRevoked(token: VerifiedToken): Promise<boolean> {
+    return (await this.check(token)) !== 'valid';
   }
 
   knownRevoked(token: VerifiedToken): boolean {
@@ -166,11 +170,12 @@ export class RedisRevocationList implements RevocationList {
   }
 
   /**
-   * A check found its marker missing: Redis lost data without this client reconnecting (a flush,
-   * a failover). Re-create every tag's marker now rather than one at a time as callers arrive, so
-   * tokens issued from now on work everywhere. At most once per log interval.
+   * A check (here or in the request gate) found its marker missing: Redis lost data without this
+   * client reconnecting (a flush, a failover). Re-create every tag's marker now rather than one at
+   * a time as callers arrive, so tokens issued from now on work everywhere. At most once per log
+   * interval.
    */
-  private lost(): void {
+  noticeLoss(): void {
     const now = Date.now();
     if (now - this.lastLossLogMs < LOSS_LOG_INTERVAL_MS) return;
     this.lastLossLogMs = now;

@@ -15,8 +15,12 @@ export interface RevocationList {
   revoke(token: VerifiedToken): Promise<boolean>;
   /** Asks the store; throws when it cannot answer (AUTH_REVOCATION_FAIL_OPEN decides then). */
   check(token: VerifiedToken): Promise<RevocationVerdict>;
+  /** `check` as a yes/no: true unless the token is `valid` (a token issued before the epoch is refused too). */
+  isRevoked(token: VerifiedToken): Promise<boolean>;
   /** Revocations this instance knows of without asking the store: its own logouts, and every instance's by pub/sub. */
   knownRevoked(token: VerifiedToken): boolean;
+  /** Told that the store lost data (a check found an epoch marker missing): recreate what protects revocations. */
+  noticeLoss(): void;
   /** Stops listening for other instances' revocations. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -59,9 +63,15 @@ export class MemoryRevocationList implements RevocationList {
     return this.knownRevoked(token) ? 'revoked' : 'valid';
   }
 
+  async isRevoked(token: VerifiedToken): Promise<boolean> {
+    return (await this.check(token)) !== 'valid';
+  }
+
   knownRevoked(token: VerifiedToken): boolean {
     return this.local.has(revocationKey(token));
   }
+
+  noticeLoss(): void {}
 
   async close(): Promise<void> {}
 }

@@ -15,8 +15,6 @@ export interface ResponseKeyInput {
   varyHeaders: Readonly<Record<string, string>>;
   /** What the caller may see: anonymous or authenticated with these scopes (see accessOf). */
   access: string;
-  /** Subject → its current generation (see subjects.ts). */
-  generations: Readonly<Record<string, string>>;
 }
 
 /**

@@ -12,19 +12,22 @@ export interface CachedResponse {
   /** Freshness lifetime, in seconds (the merged policy, capped by RESPONSE_CACHE_MAX_AGE_S). */
   maxAgeS: number;
   scope: CacheScope;
+  /** The generation of each subject it depends on when it was computed: a bump since makes it invalid. */
+  generations: Record<string, string>;
 }
 
-export interface CacheLookupInput extends Omit<ResponseKeyInput, 'generations'> {
+export interface CacheLookupInput extends ResponseKeyInput {
   /** The subjects whose generations the key includes (subjects.ts). */
   subjects: readonly string[];
   /** Null for anonymous callers: they neither read nor write private entries. */
   principalId: string | null;
 }
 
-/** Where a later store() puts the response, per scope. */
+/** Where a later store() puts the response, per scope, and the generations it then depends on. */
 export interface CacheKeys {
   PUBLIC: string;
   PRIVATE: string | null;
+  generations: { PUBLIC: Record<string, string>; PRIVATE: Record<string, string> };
 }
 
 export type CacheLookup =
@@ -51,13 +54,18 @@ export class ResponseCache {
     this.generations = new GenerationStore(generations, this.longestLifetimeMs());
   }
 
+  /**
+   * One round trip: both scopes' entries and the current generation of every subject are read
+   * together (the generations are kept in the entries, not in their keys, so nothing has to be
+   * read first). An entry whose generations differ from the current ones was invalidated.
+   */
   async lookup(input: CacheLookupInput, nowMs = Date.now()): Promise<CacheLookup> {
     try {
       // A private entry also depends on its caller (`me`, and anything else private to them);
       // a public one must not, or callers could not share it.
       const callerSubjects = input.principalId === null ? [] : [subjectOf(input.principalId)];
-      const generations = await this.generations.current([...new Set([...input.subjects, ...callerSubjects])]);
-      const base = {
+      const allSubjects = [...new Set([...input.subjects, ...callerSubjects])];
+      const base: ResponseKeyInput = {
         supergraph: input.supergraph,
         queryHash: input.queryHash,
         operationName: input.operationName,
@@ -65,16 +73,19 @@ export class ResponseCache {
         varyHeaders: input.varyHeaders,
         access: input.access,
       };
+      const privateKey = input.principalId === null ? null : responseCacheKey(base, 'PRIVATE', input.principalId);
+      const publicKey = responseCacheKey(base, 'PUBLIC', null);
+      const [generations, priv, pub] = await Promise.all([
+        this.generations.current(allSubjects),
+        privateKey ? this.entries.get(privateKey) : null,
+        this.entries.get(publicKey),
+      ]);
       const publicGenerations = Object.fromEntries(input.subjects.map((s) => [s, generations[s] ?? INITIAL_GENERATION]));
-      const keys: CacheKeys = {
-        PUBLIC: responseCacheKey({ ...base, generations: publicGenerations }, 'PUBLIC', null),
-        PRIVATE: input.principalId === null ? null : responseCacheKey({ ...base, generations }, 'PRIVATE', input.principalId),
-      };
+      const keys: CacheKeys = { PUBLIC: publicKey, PRIVATE: privateKey, generations: { PUBLIC: publicGenerations, PRIVATE: generations } };
       // Both scopes at once. Either is a correct answer for this caller (a public entry was
       // computed for the same access class); the newer wins, so an entry left behind when a
       // policy changed scope cannot shadow the current one.
-      const [priv, pub] = await Promise.all([keys.PRIVATE ? this.entries.get(keys.PRIVATE) : null, this.entries.get(keys.PUBLIC)]);
-      const entry = newest(parseEntry(priv), parseEntry(pub));
+      const entry = newest(current(parseEntry(priv), generations), current(parseEntry(pub), publicGenerations));
       if (!entry) return { kind: 'miss', keys };
       const ageMs = Math.max(0, nowMs - entry.storedAtMs);
       const ageS = Math.floor(ageMs / 1000);
@@ -90,7 +101,7 @@ export class ResponseCache {
     const key = keys[policy.scope];
     if (key === null) return 'skipped';
     const maxAgeS = Math.min(policy.maxAge, this.config.maxAgeS);
-    const entry: CachedResponse = { data, storedAtMs: nowMs, maxAgeS, scope: policy.scope };
+    const entry: CachedResponse = { data, storedAtMs: nowMs, maxAgeS, scope: policy.scope, generations: keys.generations[policy.scope] };
     const text = JSON.stringify(entry);
     if (Buffer.byteLength(text) > this.config.maxEntryBytes) return 'skipped';
     try {
@@ -126,12 +137,20 @@ function newest(a: CachedResponse | undefined, b: CachedResponse | undefined): C
   return a.storedAtMs >= b.storedAtMs ? a : b;
 }
 
+/** The entry when every subject it depends on still has the generation it was computed under. */
+function current(entry: CachedResponse | undefined, generations: Readonly<Record<string, string>>): CachedResponse | undefined {
+  if (!entry) return undefined;
+  for (const [subject, generation] of Object.entries(generations)) if ((entry.generations[subject] ?? INITIAL_GENERATION) !== generation) return undefined;
+  return entry;
+}
+
 function parseEntry(text: string | null): CachedResponse | undefined {
   if (text === null) return undefined;
   try {
     const value = JSON.parse(text) as Partial<CachedResponse>;
     if (typeof value.storedAtMs !== 'number' || typeof value.maxAgeS !== 'number' || typeof value.data !== 'object' || value.data === null) return undefined;
     if (value.scope !== 'PUBLIC' && value.scope !== 'PRIVATE') return undefined;
+    if (typeof value.generations !== 'object' || value.generations === null) return undefined;
     return value as CachedResponse;
   } catch {
     return undefined;

@@ -1,4 +1,4 @@
-import type { RateLimitResult } from './rate-limiters';
+import type { RateLimitResult } from './request-gate';
 
 /**
  * Pure: the `RateLimit-*` headers (IETF draft "RateLimit header fields for HTTP") for the limits

@@ -1,20 +1,18 @@
 import type { GatewayContext } from '../context';
-import type { BudgetDecision } from './cost-budget';
-import type { RateLimitResult } from './rate-limiters';
+import type { BudgetDecision, RateLimitResult } from './request-gate';
 
 /** What the limits learned about one request, for the response headers and `extensions.cost`. */
 export interface RequestLimitsState {
-  /** Every `@rateLimit` limiter this operation consumed from (the global one is on the context). */
+  /** Every limit this operation counted against: the global one first, then its fields' `@rateLimit`s. */
   rateLimits: RateLimitResult[];
+  /** The request gate ran for this operation (limits.ts): it was counted, its token checked. */
+  gated?: boolean;
   /** The operation's estimated cost, once computed. */
   estimatedCost?: number;
   /** The cost computed from the response, set synchronously at the start of willSendResponse. */
   actualCost?: number;
-  /**
-   * The budget reservation, as a promise: another plugin may reject the operation while the
-   * reservation is still in flight, and the refund must wait for it.
-   */
-  reservation?: Promise<{ reserved: number; decision: BudgetDecision } | undefined>;
+  /** What the gate reserved from the budget (0 when it refused), for the refund after the response. */
+  reservation?: { reserved: number; decision: BudgetDecision };
 }
 
 // Keyed by the operation's context object (STYLE.md: per-request state never in module scope).
@@ -24,7 +22,7 @@ const states = new WeakMap<GatewayContext, RequestLimitsState>();
 
 /** Every limiter decision that applies to this operation: the global one, then its fields. */
 export function rateLimitResults(context: GatewayContext): RateLimitResult[] {
-  return [...(context.globalRateLimit ? [context.globalRateLimit] : []), ...limitsState(context).rateLimits];
+  return limitsState(context).rateLimits;
 }
 
 export function limitsState(context: GatewayContext): RequestLimitsState {

@@ -1,7 +1,7 @@
 /**
  * Pure token-bucket math for per-caller cost budgets (GitHub's and Shopify's model): a bucket
- * holds up to `capacity` points and regains `restorePerSecond` continuously. The Redis script in
- * cost-budget.ts does exactly this, atomically.
+ * holds up to `capacity` points and regains `restorePerSecond` continuously. The request gate's
+ * Redis script (gate-script.ts) does exactly this, atomically.
  */
 export interface BucketShape {
   capacity: number;

@@ -10,7 +10,7 @@ import { costRulesFrom, rateLimitRuleAt } from '../limits/directive-rules';
 import type { Limits } from '../limits/limits';
 import { checkOperationShape, measureOperation } from '../limits/operation-shape';
 import { rateLimitHeaders } from '../limits/rate-limit-headers';
-import { selectedRateLimits } from '../limits/rate-limit-rules';
+import { selectedRateLimits, type FieldRateLimit } from '../limits/rate-limit-rules';
 import { limitsState, rateLimitResults } from '../limits/request-state';
 
 export interface LimitsPluginOptions {
@@ -22,8 +22,9 @@ export interface LimitsPluginOptions {
 
 /**
  * Stage 8 of the pipeline (STYLE.md §2), before anything is planned or fetched, in one hook so the
- * order is fixed: operation limits → `@rateLimit` fields → cost estimate (COST_MAX) → the caller's
- * cost budget. After execution: the actual cost, the refund, `extensions.cost` and the
+ * order is fixed: operation limits → cost estimate (COST_MAX) → one request-gate round trip for
+ * the token's revocation, the global limit, the `@rateLimit` fields and the caller's cost budget.
+ * After execution: the actual cost, the refund, `extensions.cost` and the
  * `RateLimit-*` headers. The decisions live in gateway/src/limits/; this file only wires them.
  */
 export function limitsPlugin(opts: LimitsPluginOptions): ApolloServerPlugin<GatewayContext> {
@@ -49,25 +50,28 @@ export function limitsPlugin(opts: LimitsPluginOptions): ApolloServerPlugin<Gate
           }
           state.estimatedCost = estimated;
 
-          if (limits.config.rateLimit) {
-            const input = { schema, document, operation, variables, ruleAt: rateLimitRuleAt(index) };
-            let fields = selectedRateLimits(input);
-            // Only an operation that selects rate-limited fields asks authorization which of them will run.
-            const denied = fields.length > 0 ? opts.authorization?.decide({ schema, document, operationName: operation.name?.value, principal: contextValue.principal }).denied : undefined;
-            if (denied && denied.length > 0) fields = selectedRateLimits({ ...input, skip: new Set(denied.map((d) => d.node)) });
-            await limits.checkFields(contextValue, fields);
-          }
-          // COST_MAX, or the client policy's costMax.
+          // COST_MAX, or the client policy's costMax: refused before anything is counted.
           const max = contextValue.client.policy.costMax;
           if (estimated > max) {
             if (costConfig.mode === 'enforce') throw gatewayError('COST_ESTIMATED_TOO_EXPENSIVE', { cost: { estimated, max } });
             contextValue.log.info({ estimatedCost: estimated, maxCost: max }, 'cost above maximum (measure mode)');
           }
-          await limits.reserve(contextValue, estimated);
+          let fields: FieldRateLimit[] = [];
+          if (limits.config.rateLimit) {
+            const input = { schema, document, operation, variables, ruleAt: rateLimitRuleAt(index) };
+            fields = selectedRateLimits(input);
+            // Only an operation that selects rate-limited fields asks authorization which of them will run.
+            const denied = fields.length > 0 ? opts.authorization?.decide({ schema, document, operationName: operation.name?.value, principal: contextValue.principal }).denied : undefined;
+            if (denied && denied.length > 0) fields = selectedRateLimits({ ...input, skip: new Set(denied.map((d) => d.node)) });
+          }
+          // One round trip: revocation, the global limit, these fields, the budget (limits/gate-script.ts).
+          await limits.admit(contextValue, { fields, cost: estimated });
         },
 
         async willSendResponse({ contextValue, response, schema, document, operation, request }) {
           const state = limitsState(contextValue);
+          // Refused while parsing, validating or by an operation limit: it still counts (not awaited).
+          limits.countUngated(contextValue);
           for (const [name, value] of Object.entries(rateLimitHeaders(rateLimitResults(contextValue)))) response.http.headers.set(name, value);
           if (state.estimatedCost === undefined || response.body.kind !== 'single') return;
           const result = response.body.singleResult;
@@ -77,13 +81,11 @@ export function limitsPlugin(opts: LimitsPluginOptions): ApolloServerPlugin<Gate
               : 0;
           // Before any await: the log and metrics plugins (later in the list) read it next.
           state.actualCost = actual;
-          // A reservation that failed (fail-closed) has already answered 503 in didResolveOperation:
-          // nothing was reserved, and rethrowing it here would turn that answer into a 500.
-          const reservation = await state.reservation?.catch(() => undefined);
+          const reservation = state.reservation;
           let available = reservation?.decision.available;
           if (reservation && reservation.reserved > 0) {
-            // Refund what was reserved but not used; an underestimate is not charged extra.
-            available = (await limits.refund(contextValue, reservation.reserved - Math.min(actual, reservation.reserved))) ?? available;
+            // Refund what was reserved but not used (no round trip of its own); an underestimate is not charged extra.
+            available = limits.refund(contextValue, reservation.reserved - Math.min(actual, reservation.reserved)) ?? available;
           }
           const throttleStatus = available === undefined ? undefined : limits.throttleStatus(contextValue.client.policy, available);
           result.extensions = {

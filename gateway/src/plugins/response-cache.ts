@@ -22,8 +22,9 @@ const STALE_IF_ERROR_CODES: ReadonlySet<unknown> = new Set(['SUBGRAPH_UNAVAILABL
 
 /**
  * Whole-response caching for queries (docs/caching.md, "Response cache"):
- *  - `responseForOperation` (after every `didResolveOperation` check: authorization and limits
- *    still apply to hits) answers fresh entries with an `age` header;
+ *  - the lookup starts in `didResolveOperation`, in the same round trip as the request gate, and
+ *    `responseForOperation` (after every `didResolveOperation` check: authorization, limits and
+ *    revocation still apply to hits) answers fresh entries with an `age` header;
  *  - `willSendResponse` stores error-free query results whose merged policy (subgraphs'
  *    Cache-Control headers, restricted by RemoteGraphQLDataSource) is cacheable, serves a stale
  *    copy instead of a response that failed for availability, and lets a mutation invalidate
@@ -33,13 +34,17 @@ export function responseCachePlugin(opts: ResponseCachePluginOptions): ApolloSer
   return {
     async requestDidStart() {
       let lookup: CacheLookup | undefined;
+      let pending: Promise<CacheLookup> | undefined;
       let executed = false;
       return {
-        async responseForOperation(rc) {
+        // Started here, not in responseForOperation: the limits plugin's request gate is sent in
+        // this same tick, so the lookup shares its round trip (auto-pipelining). Nothing is served
+        // before every didResolveOperation check (authorization, limits, revocation) has passed.
+        async didResolveOperation(rc) {
           // No queryHash means no stable identity for the document: nothing to key by.
-          if (rc.operation?.operation !== 'query' || !rc.queryHash) return null;
+          if (rc.operation?.operation !== 'query' || !rc.queryHash) return;
           const principal = rc.contextValue.principal;
-          lookup = await opts.cache.lookup({
+          pending = opts.cache.lookup({
             supergraph: opts.supergraph.hash,
             queryHash: rc.queryHash,
             operationName: rc.operationName ?? rc.request.operationName ?? null,
@@ -49,6 +54,10 @@ export function responseCachePlugin(opts: ResponseCachePluginOptions): ApolloSer
             subjects: querySubjects(rc.operation, fragmentsOf(rc.document), rc.schema, rc.request.variables),
             principalId: principal.id,
           });
+        },
+        async responseForOperation(rc) {
+          if (!pending) return null;
+          lookup = await pending;
           opts.onLookup?.(lookup.kind);
           if (lookup.kind !== 'fresh') return null;
           // The cache-control plugin (which Apollo Server runs after ours) writes the header from this.
@@ -81,7 +90,9 @@ export function responseCachePlugin(opts: ResponseCachePluginOptions): ApolloSer
           rc.overallCachePolicy.restrict({ maxAge: opts.maxAgeS });
           const policy = rc.overallCachePolicy.policyIfCacheable();
           if (!policy || !data) return;
-          await opts.cache.store(lookup.keys, policy, data);
+          // Not awaited: the answer need not wait for the write. A later read cannot overtake it
+          // (same key, same connection, commands run in order); store() never throws.
+          void opts.cache.store(lookup.keys, policy, data);
         },
       };
     },

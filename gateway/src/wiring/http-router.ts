@@ -43,7 +43,8 @@ export function buildRouter(config: Config, parts: RouterParts): RequestHandler 
     apollo: parts.apollo,
     maxBodyBytes: config.http.maxBodyBytes,
     checkRequest: (body, search) => checkGraphQLRequest(body, search, { maxTokens: config.limits.operation.maxTokens, batching: config.limits.batching }),
-    checkContext: (context, operations) => parts.limits.checkGlobal(context, operations),
+    // No round trip here: the request gate (limits plugin) asks Redis once the operation is known.
+    checkContext: async (context) => parts.limits.refuseKnownOverLimit(context),
   });
   const cors = corsPolicy(config.edge.cors);
   const security = securityHeaders({ hsts: config.edge.hsts, sandbox: config.graphql.sandbox }, GRAPHQL_PATH);
@@ -67,11 +68,12 @@ export function buildRouter(config: Config, parts: RouterParts): RequestHandler 
       if (parts.lifecycle() === 'starting') return sendError(res, 'SCHEMA_NOT_READY', {}, { 'retry-after': '1' });
       const context = buildContext({ requestId, log, startedAtMs, clientIp: clientIp(req, config.http.trustProxy), client: clients.unidentified });
       // Authentication runs inside Apollo's context function, so its 401 reaches the client intact.
+      // The token's revocation in Redis is checked by the request gate, with the limits, in one round trip.
       const authenticated = async () => {
-        const principal = await parts.authenticator.authenticate(req.headers.authorization, context.log);
+        const { principal, token } = await parts.authenticator.identify(req.headers.authorization, context.log);
         // On the shared context too: a request the global rate limit refuses is logged with its client.
         context.client = clients.identify(req.headers, principal);
-        return { ...context, principal };
+        return { ...context, principal, ...(token ? { token } : {}) };
       };
       const onRejected = (code: string, status: number) => {
         const { client } = context;
