@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { ENV_KEYS } from '../../gateway/src/config';
+import { ENV_KEYS, loadConfig } from '../../gateway/src/config';
 import { GATEWAY_NODE_FLAGS } from '../../gateway/src/node-flags';
 
 // Docker cannot run on the CI machines, so the deploy files are checked for the structure the
@@ -84,5 +84,62 @@ describe('deploy/k8s', () => {
     expect(at(hpa, 'spec', 'scaleTargetRef')).toMatchObject({ kind: 'Deployment', name: at(deployment, 'metadata', 'name') });
     expect(Number(at(hpa, 'spec', 'minReplicas'))).toBeGreaterThanOrEqual(2);
     expect(at(service, 'spec', 'selector')).toEqual(at(deployment, 'spec', 'selector', 'matchLabels'));
+  });
+});
+
+describe('deploy/k8s overlays for Redis Cluster and Sentinel', () => {
+  const [deployment] = manifests('deployment.yaml');
+  const baseEnv = (at(deployment, 'spec', 'template', 'spec', 'containers', 0, 'env') ?? []) as EnvVar[];
+  const containerName = at(deployment, 'spec', 'template', 'spec', 'containers', 0, 'name');
+
+  /** kustomize's strategic merge of a container's env, merged by name (`$patch: delete` removes). */
+  function renderedEnv(overlay: string): EnvVar[] {
+    const kustomization = manifests(`overlays/${overlay}/kustomization.yaml`)[0];
+    expect(at(kustomization, 'resources')).toEqual(['../..']);
+    const patchPath = at(kustomization, 'patches', 0, 'path') as string;
+    const [patch] = manifests(`overlays/${overlay}/${patchPath}`);
+    expect(at(patch, 'kind')).toBe('Deployment');
+    expect(at(patch, 'metadata', 'name')).toBe(at(deployment, 'metadata', 'name'));
+    expect(at(patch, 'spec', 'template', 'spec', 'containers', 0, 'name')).toBe(containerName);
+    const env = new Map(baseEnv.map((e) => [e.name, e]));
+    for (const e of at(patch, 'spec', 'template', 'spec', 'containers', 0, 'env') as Array<EnvVar & { $patch?: string }>) {
+      if (e.$patch === 'delete') env.delete(e.name);
+      else env.set(e.name, e);
+    }
+    return [...env.values()];
+  }
+
+  /** Secret values from the example Secrets, by `name/key`. */
+  const examples = new Map(
+    ['redis-secret.example.yaml', 'identity-secret.example.yaml'].flatMap((file) => {
+      const secret = manifests(file)[0];
+      return Object.entries((at(secret, 'stringData') ?? {}) as Record<string, string>).map(([key, value]) => [`${String(at(secret, 'metadata', 'name'))}/${key}`, value] as const);
+    }),
+  );
+  /** The environment a pod would get with the example Secrets, as the gateway reads it. */
+  const asEnvironment = (env: EnvVar[]) =>
+    Object.fromEntries(
+      env.map((e) => {
+        const ref = at(e, 'valueFrom', 'secretKeyRef') as { name: string; key: string } | undefined;
+        return [e.name, e.value ?? (ref ? examples.get(`${ref.name}/${ref.key}`) : undefined)];
+      }),
+    );
+
+  it('when the base is applied, then kustomize takes the Deployment, Service and HPA (not the example Secret), and its pod configuration starts in production', () => {
+    expect(loadConfig(asEnvironment(baseEnv)).redis).toMatchObject({ topology: { kind: 'single' } });
+    expect(at(manifests('kustomization.yaml')[0], 'resources')).toEqual(['deployment.yaml', 'service.yaml', 'hpa.yaml']);
+  });
+
+  it.each([
+    ['redis-cluster', 'cluster', 'REDIS_CLUSTER_NODES'],
+    ['redis-sentinel', 'sentinel', 'REDIS_SENTINELS'],
+  ])('when the %s overlay is applied, then the pod names one topology (%s) the gateway accepts, with the password from the Secret', (overlay, kind, variable) => {
+    const env = renderedEnv(overlay);
+    const names = env.map((e) => e.name);
+    for (const name of names) expect(ENV_KEYS).toContain(name);
+    expect(names.filter((n) => ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'].includes(n))).toEqual([variable]);
+    expect(at(env.find((e) => e.name === 'REDIS_PASSWORD'), 'valueFrom', 'secretKeyRef')).toEqual({ name: 'frontdoor-redis', key: 'password' });
+    const redis = loadConfig(asEnvironment(env)).redis;
+    expect(redis && redis.topology.kind).toBe(kind);
   });
 });
