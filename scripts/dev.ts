@@ -67,7 +67,8 @@ async function shutdown(code: number): Promise<void> {
 async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
-  for (const name of SUBGRAPH_NAMES) start(name, `subgraphs/${name}/main.ts`, {});
+  // Placed orders move on by themselves, so a subscription in Sandbox shows live changes.
+  for (const name of SUBGRAPH_NAMES) start(name, `subgraphs/${name}/main.ts`, name === 'orders' ? { ORDER_PROGRESSION_MS: process.env.ORDER_PROGRESSION_MS ?? '15000' } : {});
   await Promise.all(SUBGRAPH_NAMES.map((n) => waitForGraphQL(`http://127.0.0.1:${DEFAULT_SUBGRAPH_PORTS[n]}/graphql`, 60_000)));
   start('gateway', 'gateway/src/main.ts', {}, GATEWAY_NODE_FLAGS);
   const port = process.env.PORT ?? '4000';
