@@ -1,4 +1,4 @@
-import { createClient, type Client, type ExecutionResult, type SubscribePayload } from 'graphql-ws';
+import { createClient, type Client, type FormattedExecutionResult, type SubscribePayload } from 'graphql-ws';
 import WebSocket from 'ws';
 
 export interface WsClientOptions {
@@ -27,7 +27,7 @@ export function wsClient(httpUrl: string, opts: WsClientOptions = {}): Client {
   });
 }
 
-export type Result = ExecutionResult<Record<string, unknown>, Record<string, unknown>>;
+export type Result = FormattedExecutionResult<Record<string, unknown>, Record<string, unknown>>;
 
 /** What one subscription received: results in order, and how it ended. */
 export interface Received {
