@@ -12,6 +12,7 @@ import { ResponseHeaderCollector } from './datasource/response-header-collector'
 import { responseHeaderNamesFor } from './datasource/response-header-config';
 import { SubgraphDataSource } from './datasource/subgraph-datasource';
 import { createUndiciFetcher } from './datasource/undici-fetcher';
+import { SubgraphServices } from './execution/subgraph-services';
 import type { CertificateReloadOutcome } from './edge/certificate-watcher';
 import { corsPolicy } from './edge/cors';
 import { createListener } from './edge/listener';
@@ -75,6 +76,8 @@ export interface GatewayHandle {
   planCacheStats(): Readonly<PlanCacheStats>;
   /** Circuit state per subgraph (for metrics); subgraphs not called yet are absent. */
   getBreakerStates(): Record<string, BreakerState>;
+  /** The subgraph data sources ApolloGateway built, for our own plan executor (execution/). */
+  services: SubgraphServices;
 }
 
 type Lifecycle = 'starting' | 'serving' | 'draining' | 'stopped';
@@ -112,6 +115,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   const auth = setUpAuthentication(config.auth, config.env, redis, log);
   // One signer for every subgraph: a request's calls share one signed identity header.
   const identity = new IdentitySigner(config.auth.identitySecret);
+  const services = new SubgraphServices();
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph,
     // The data source needs each fetch's operation type (queries are retried and deduplicated, mutations never).
@@ -119,7 +123,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     logger: apolloLogger(log),
     buildService: ({ name, url }) => {
       const copyHeaders = responseHeaderNamesFor(config.responseHeaders, name);
-      return new SubgraphDataSource({
+      return services.register(name, new SubgraphDataSource({
         name,
         url: config.subgraphs.urlOverrides[name.toLowerCase()] ?? url ?? '',
         fetcher: pool.fetcher,
@@ -130,7 +134,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
         identity,
         onFetch: (subgraph, outcome, durationMs) => metrics.recordSubgraphFetch(subgraph, outcome, durationMs / 1000),
         ...(responseHeaders && copyHeaders.length > 0 ? { responseHeaders: { names: copyHeaders, collector: responseHeaders } } : {}),
-      });
+      }));
     },
   });
 
@@ -294,6 +298,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     apollo,
     planCacheStats: () => caches.plans.stats(),
     getBreakerStates: () => resilience.getBreakerStates(),
+    services,
   };
 }
 
