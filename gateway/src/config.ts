@@ -10,6 +10,7 @@ import { ResilienceEnvSchema, readTimeoutOverrides, toResilienceConfig, type Res
 import type { TokenVerifierOptions } from './auth/jwt';
 import { RESPONSE_HEADER_ENV, toResponseHeaderConfig, type ResponseHeaderConfig } from './datasource/response-header-config';
 import { REPLICA_ENV, readSubgraphUrlLists, toReplicaConfig, type ReplicaConfig } from './routing/replica-config';
+import { SUBSCRIPTIONS_ENV, toSubscriptionsConfig, type SubscriptionsConfig } from './subscriptions/subscription-config';
 
 /**
  * Development secrets: public on purpose (README, `npm run token`), so `npm start` works with no
@@ -142,6 +143,8 @@ const EnvSchema = z.object({
   // Subgraph replicas (routing/replica-config.ts) and response headers copied from subgraphs (datasource/response-header-config.ts).
   ...REPLICA_ENV,
   ...RESPONSE_HEADER_ENV,
+  // Subscriptions over WebSocket, multipart and SSE (issue #14): subscriptions/subscription-config.ts.
+  ...SUBSCRIPTIONS_ENV,
 
   // Authentication, revocation, authorization and identity forwarding (issue 3).
   /** HS256 shared secret for bearer tokens (at least 32 characters); ignored when AUTH_JWKS_URL is set. @default DEV_JWT_SECRET (warns loudly in production) */
@@ -219,6 +222,8 @@ export interface Config {
   edge: EdgeConfig;
   /** Client identification and per-client policies (clients/client-config.ts). */
   clients: ClientsConfig;
+  /** Subscriptions: caps, WebSocket limits, heartbeats; false when SUBSCRIPTIONS_ENABLED=false (subscriptions/subscription-config.ts). */
+  subscriptions: false | SubscriptionsConfig;
 }
 
 /** Everything that protects the subgraphs from abuse (issue #4); see gateway/src/limits/. */
@@ -298,10 +303,11 @@ export function loadConfig(env: RawEnv): Config {
     responseHeaders,
     edge,
     clients,
+    subscriptions: toSubscriptionsConfig(parsed.data),
   });
 }
 
-function toConfig(e: Env, urlOverrides: Record<string, string>, cache: CacheConfig): Omit<Config, 'resilience' | 'replicas' | 'responseHeaders' | 'edge' | 'clients'> {
+function toConfig(e: Env, urlOverrides: Record<string, string>, cache: CacheConfig): Omit<Config, 'resilience' | 'replicas' | 'responseHeaders' | 'edge' | 'clients' | 'subscriptions'> {
   const production = e.NODE_ENV === 'production';
   return {
     env: e.NODE_ENV,

@@ -2,6 +2,7 @@ import { ANONYMOUS, type Principal } from './auth/principal';
 import type { ClientIdentity } from './clients/client-registry';
 import type { RateLimitResult } from './limits/rate-limiters';
 import type { Logger } from './logger';
+import type { SubscriptionSlot } from './subscriptions/subscription-slot';
 
 /** Per-request state: built once per HTTP request, read by plugins and the data source. */
 export interface GatewayContext {
@@ -25,6 +26,8 @@ export interface GatewayContext {
    * Apollo Server hands each operation a shallow clone of the context, and this must reach all of them.
    */
   globalRateLimit?: RateLimitResult;
+  /** Set by the doors that can stream a subscription (WebSocket, multipart, SSE); see subscriptions/subscription-slot.ts. */
+  subscription?: SubscriptionSlot;
 }
 
 export interface BuildContextInput {

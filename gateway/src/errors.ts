@@ -36,6 +36,12 @@ export const ERRORS = {
   SUBGRAPH_UNAVAILABLE: { message: 'A service needed for part of this response is unavailable', source: 'data source: refused connection or 5xx (200 partial)' },
   SUBGRAPH_TIMEOUT: { message: 'A service needed for part of this response timed out', source: 'data source: `SUBGRAPH_TIMEOUT_MS` (200 partial)' },
   DOWNSTREAM_SERVICE_ERROR: { message: 'A service failed to answer part of this response', source: '@apollo/gateway: subgraph error without a code (200 partial)' },
+  SUBSCRIPTION_TRANSPORT_UNSUPPORTED: { http: 406, message: 'Subscriptions need WebSocket, multipart or SSE', source: 'subscriptions: a subscription over plain HTTP (no `multipart/mixed;subscriptionSpec=1.0` or `text/event-stream` in `Accept`), or `SUBSCRIPTIONS_ENABLED=false`' },
+  SUBSCRIPTIONS_PER_CALLER_EXCEEDED: { http: 429, message: 'Too many open subscriptions for this caller', source: 'subscriptions: `SUBSCRIPTIONS_MAX_PER_CALLER` open on this instance (+ `max`)' },
+  SUBSCRIPTIONS_PER_CONNECTION_EXCEEDED: { http: 429, message: 'Too many open subscriptions on this connection', source: 'subscriptions: `SUBSCRIPTIONS_MAX_PER_CONNECTION` open on this WebSocket (+ `max`)' },
+  SUBSCRIPTION_BACKLOG_EXCEEDED: { message: 'The client read events too slowly; the subscription ended', source: 'subscriptions: more than `SUBSCRIPTION_MAX_BACKLOG` events waiting for a slow client (ends the subscription)' },
+  SUBSCRIPTION_SCHEMA_CHANGED: { message: 'The schema changed; subscribe again', source: 'subscriptions: a new supergraph was loaded (ends every open subscription)' },
+  SERVER_SHUTTING_DOWN: { message: 'The server is shutting down; subscribe again', source: 'subscriptions: SIGTERM (ends HTTP streams; WebSockets are closed with 1001)' },
   SCHEMA_NOT_READY: { http: 503, message: 'The gateway has not loaded its supergraph yet; retry shortly', source: 'HTTP layer, while the supergraph loads or is missing (`retry-after` header)' },
   INTERNAL_SERVER_ERROR: { http: 500, message: 'Internal server error', source: '`formatError`: anything unexpected (or 200 partial)' },
 } as const satisfies Record<string, { http?: number; message: string; source: string }>;

@@ -41,6 +41,8 @@ import { IdentitySigner } from './auth/identity-header';
 import { handleLogout, LOGOUT_PATH } from './auth/logout';
 import { registerEnforcedSecurityFeatures } from './auth/security-features';
 import { setUpAuthentication } from './auth/setup';
+import { QueryPlanners } from './execution/query-planners';
+import { setUpSubscriptions } from './subscriptions/setup';
 import { FileSupergraphManager, type ReloadOutcome } from './supergraph/file-supergraph-manager';
 import { disableApolloGatewayTelemetry } from './supergraph/no-phone-home';
 import { RedisSupergraphManager } from './supergraph/redis-supergraph-manager';
@@ -88,10 +90,11 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   let state: Lifecycle = 'starting';
   const redis: Redis | undefined = config.redis ? createRedis(config.redis, log) : undefined;
   const resilience = new SubgraphResilience(config.resilience, config.subgraphs.timeoutMs, log);
+  const subgraphTls = subgraphConnectTls(config.edge.subgraphTls);
   const pool = createUndiciFetcher({
     maxConnections: config.subgraphs.maxConnections,
     timeoutMs: resilience.maxTimeoutMs,
-    tls: subgraphConnectTls(config.edge.subgraphTls),
+    tls: subgraphTls,
   });
   // Reads its sources (breakers, plan cache) only at scrape time, after they exist.
   const metrics: GatewayMetrics = new GatewayMetrics({
@@ -156,6 +159,34 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     },
   });
   const httpServer = listener.drainPluginServer;
+  const formatErrors = formatError({
+    exposeDetails: config.graphql.exposeErrorDetails,
+    onMasked: (formatted, original) => log.error({ error: formatted, cause: describe(original) }, 'masked error'),
+  });
+  // Subscriptions (issue #14): WebSocket, multipart and SSE doors over the same pipeline.
+  const subscriptions = config.subscriptions
+    ? setUpSubscriptions({
+        config: config.subscriptions,
+        gateway,
+        planners: new QueryPlanners(gateway, { exposeDocumentNodeInFetchNode: true }),
+        services,
+        subgraphUrl: (name) => {
+          const source = services.get(name);
+          return source instanceof SubgraphDataSource ? source.url : undefined;
+        },
+        replicasFor: (name) => replicas.forSubgraph(name),
+        tls: subgraphTls,
+        identitySecret: config.auth.identitySecret,
+        connectTimeoutMs: config.subgraphs.timeoutMs,
+        authorization,
+        auth,
+        revocationFailOpen: config.auth.revocationFailOpen,
+        clockToleranceMs: config.auth.clockToleranceS * 1000,
+        registry: metrics.registry,
+        formatError: formatErrors,
+        log,
+      })
+    : undefined;
   const apollo = new ApolloServer<GatewayContext>({
     // Filter mode changes the document before planning, which only a wrapped executor can do.
     gateway: authorization ? authorizingGateway(gateway, authorization) : gateway,
@@ -165,10 +196,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     // main.ts owns SIGTERM/SIGINT: Apollo's own handler would stop first and re-raise the signal.
     stopOnTerminationSignals: false,
     logger: apolloLogger(log),
-    formatError: formatError({
-      exposeDetails: config.graphql.exposeErrorDetails,
-      onMasked: (formatted, original) => log.error({ error: formatted, cause: describe(original) }, 'masked error'),
-    }),
+    formatError: formatErrors,
     // APQ store (Redis when shared) + manifest ids; `false` turns persisted queries off entirely.
     persistedQueries: caches.persistedQueries ? { cache: caches.persistedQueries, ...(config.cache.apq ? { ttl: config.cache.apq.ttlS } : {}) } : false,
     plugins: buildPlugins(config, {
@@ -205,6 +233,16 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     maxBodyBytes: config.http.maxBodyBytes,
     checkRequest: (body, search) => checkGraphQLRequest(body, search, { maxTokens: config.limits.operation.maxTokens, batching: config.limits.batching }),
     checkContext: (context, operations) => limits.checkGlobal(context, operations),
+    ...(subscriptions ? { stream: subscriptions.streamDoor } : {}),
+  });
+  subscriptions?.attachWebSocket({
+    server: listener.server,
+    path: GRAPHQL_PATH,
+    apollo,
+    clients,
+    limits,
+    trustProxy: config.http.trustProxy,
+    accepting: () => state === 'serving',
   });
 
   const cors = corsPolicy(config.edge.cors);
@@ -274,6 +312,8 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     stopping ??= (async () => {
       state = 'draining';
       supergraph.abort();
+      // Before the drain: open streams would otherwise hold it for the whole grace period.
+      await subscriptions?.shutdown(config.http.shutdownGraceMs);
       // TLS: close our HTTP/2 + HTTP/1.1 listener gracefully first (Apollo's drain plugin cannot, see edge/listener.ts).
       await listener.drain(config.http.shutdownGraceMs);
       // apollo.stop() runs the drain plugin (closes the listener, waits for in-flight requests up

@@ -3,6 +3,7 @@ import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/
 import type { GatewayContext } from '../context';
 import { isHttp2, type GatewayRequest, type GatewayResponse } from '../edge/request-types';
 import { errorBody, httpStatus, type ErrorCode } from '../errors';
+import type { PreparedStream } from '../subscriptions/http/stream-door';
 import { readBody } from './read-body';
 
 export interface GraphQLHandlerOptions {
@@ -12,6 +13,8 @@ export interface GraphQLHandlerOptions {
   checkRequest?: (body: unknown, search: string) => { code: ErrorCode; extensions: Record<string, unknown> } | null;
   /** Runs in Apollo's context function, where a thrown gatewayError reaches the client intact (the global rate limit). */
   checkContext?: (context: GatewayContext, operations: number) => Promise<void>;
+  /** Subscriptions over multipart or SSE: a request whose Accept asks for a stream gets its answer written by the subscription door. */
+  stream?: (req: GatewayRequest) => PreparedStream | undefined;
 }
 
 /**
@@ -42,12 +45,19 @@ export function graphqlHandler(opts: GraphQLHandlerOptions) {
     const rejection = opts.checkRequest?.(body.value, url.search);
     if (rejection) return refuse(rejection.code, rejection.extensions);
     const operations = Array.isArray(body.value) ? body.value.length : 1;
+    // A batch cannot stream: a subscription in one is refused (SUBSCRIPTION_TRANSPORT_UNSUPPORTED).
+    const streaming = Array.isArray(body.value) ? undefined : opts.stream?.(req);
+    let resolvedContext: GatewayContext | undefined;
+    const headers = toHeaderMap(req);
+    if (streaming) headers.set('accept', streaming.accept);
     const response = await opts.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers: toHeaderMap(req), search: url.search, body: body.value },
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: body.value },
       context: async () => {
         try {
           // Authentication first (it decides who the caller is), then the caller's global rate limit.
           const resolved = await context();
+          if (streaming) resolved.subscription = streaming.slot;
+          resolvedContext = resolved;
           await opts.checkContext?.(resolved, operations);
           return resolved;
         } catch (err) {
@@ -57,6 +67,7 @@ export function graphqlHandler(opts: GraphQLHandlerOptions) {
         }
       },
     });
+    if (streaming && (await streaming.respond(res, response, resolvedContext))) return;
     await writeResponse(res, response);
   };
 }

@@ -24,6 +24,7 @@ import type { TrustedDocuments } from '../cache/manifest';
 import { responseCachePlugin, type ResponseCachePluginOptions } from './response-cache';
 import { trustedDocumentsPlugin } from './trusted-documents';
 import { clientPolicyPlugin, type ClientPolicyPluginOptions } from './client-policy';
+import { subscriptionsPlugin } from './subscriptions';
 
 export interface PluginDeps {
   httpServer: Server;
@@ -62,6 +63,8 @@ export function buildPlugins(config: Config, deps: PluginDeps): ApolloServerPlug
     // Per-client allowed operations and introspection (didResolveOperation), before any limit is consumed.
     deps.clientPolicy ? clientPolicyPlugin(deps.clientPolicy) : false,
     limitsPlugin({ limits: deps.limits, directives: deps.directives, ...(deps.authorization ? { authorization: deps.authorization } : {}) }),
+    // Hands subscriptions to their door in responseForOperation, after every check above.
+    subscriptionsPlugin(),
     // Its lookup (responseForOperation) runs after every didResolveOperation check, so
     // authorization and limits apply to cache hits too.
     deps.responseCache ? responseCachePlugin(deps.responseCache) : false,
