@@ -33,6 +33,7 @@ export class ClientStream implements AsyncIterableIterator<StreamResult> {
   private waiting: { resolve: (r: IteratorResult<StreamResult>) => void; reject: (err: unknown) => void } | undefined;
   private failure: GraphQLError | undefined;
   private state: 'open' | 'completing' | 'ended' = 'open';
+  private completeReason: EndReason = 'complete';
   private delivered = 0;
 
   constructor(
@@ -122,12 +123,14 @@ export class ClientStream implements AsyncIterableIterator<StreamResult> {
     this.queue.length = 0;
     this.failure = undefined;
     this.finish('client');
+    this.release();
     return Promise.resolve({ value: undefined, done: true });
   }
 
   throw(err: unknown): Promise<IteratorResult<StreamResult>> {
     this.queue.length = 0;
     this.finish('error');
+    this.release();
     return Promise.reject(err);
   }
 
@@ -135,17 +138,18 @@ export class ClientStream implements AsyncIterableIterator<StreamResult> {
     return this;
   }
 
-  private completeReason: EndReason = 'complete';
-
   /** A completing stream ends once every reserved event has gone out. */
   private settle(): void {
     if (this.state !== 'completing' || this.pending > 0) return;
     this.finish(this.completeReason);
-    if (this.waiting) {
-      const { resolve } = this.waiting;
-      this.waiting = undefined;
-      resolve({ value: undefined, done: true });
-    }
+    this.release();
+  }
+
+  /** A `next()` still waiting on an ended stream gets the end. */
+  private release(): void {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.resolve({ value: undefined, done: true });
   }
 
   private finish(reason: EndReason, error?: GraphQLError): void {
