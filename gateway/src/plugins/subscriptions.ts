@@ -19,7 +19,8 @@ export function subscriptionsPlugin(): ApolloServerPlugin<GatewayContext> {
         },
         async responseForOperation(requestContext) {
           const slot = requestContext.contextValue.subscription;
-          if (requestContext.operation.operation !== 'subscription' || !slot) return null;
+          // `operation` is absent when none could be picked (Apollo answers OPERATION_RESOLUTION_FAILURE).
+          if (requestContext.operation?.operation !== 'subscription' || !slot) return null;
           slot.captured = requestContext;
           return {
             http: { status: 200, headers: new HeaderMap([['content-type', 'application/json; charset=utf-8']]) },

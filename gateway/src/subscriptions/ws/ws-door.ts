@@ -59,8 +59,15 @@ export function attachWebSocketDoor(opts: WebSocketDoorOptions): WebSocketDoor {
       return true;
     },
     onSubscribe: async (ctx, _id, payload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
-      const outcome = await runWsOperation(opts, ctx.extra, payload);
-      if (outcome.kind === 'refused') return toErrors(outcome.errors.length > 0 ? outcome.errors : [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+      let outcome;
+      try {
+        outcome = await runWsOperation(opts, ctx.extra, payload);
+      } catch (err) {
+        // One operation failing unexpectedly ends that operation, not the connection and its other subscriptions.
+        opts.log.error({ err }, 'websocket operation failed');
+        outcome = { kind: 'refused' as const, errors: [] };
+      }
+      if (outcome.kind === 'refused') return toErrors(outcome.errors.length > 0 ? outcome.errors : [INTERNAL_ERROR]);
       const prepared: Prepared = outcome.kind === 'stream' ? { stream: outcome.stream } : { result: outcome.result };
       return { schema: PLACEHOLDER_SCHEMA, document: outcome.kind === 'stream' ? SUBSCRIPTION : ALREADY_EXECUTED, contextValue: prepared };
     },
@@ -135,6 +142,8 @@ export function attachWebSocketDoor(opts: WebSocketDoorOptions): WebSocketDoor {
     },
   };
 }
+
+const INTERNAL_ERROR: GraphQLFormattedError = { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 
 /** Refusals as graphql-ws wants them (it sends `toJSON()` of each, after onError formats them). */
 function toErrors(errors: readonly GraphQLFormattedError[]): GraphQLError[] {
