@@ -1,7 +1,8 @@
 import { startStack, type Stack } from '../helpers/stack';
 import { bearer, profileOwner } from '../helpers/tokens';
 import { CANCEL, ORDER_QUERY, ORDER_STATUS, upstreamsLive, usersWithPendingOrders } from '../helpers/subscription-fixtures';
-import { subscribe, wsClient } from '../helpers/ws-client';
+import { sample } from '../helpers/prometheus';
+import { subscribe, until, wsClient } from '../helpers/ws-client';
 
 /** Federated subscriptions over graphql-transport-ws, with a real graphql-ws client. */
 describe('subscriptions over WebSocket', () => {
@@ -14,6 +15,10 @@ describe('subscriptions over WebSocket', () => {
   afterAll(() => stack.stop());
   // Each test counts live upstreams from zero.
   afterEach(() => upstreamsLive(stack.subgraphs.orders, 0));
+
+  async function metricsText(): Promise<string> {
+    return (await fetch(stack.gatewayUrl.replace('/graphql', '/metrics'))).text();
+  }
 
   it('when an order is cancelled, then the event equals what the equivalent query returns (enriched from payments)', async () => {
     // Arrange
@@ -66,6 +71,26 @@ describe('subscriptions over WebSocket', () => {
     expect(sub.completed).toBe(true);
     expect(sub.received[0]?.errors?.[0]?.extensions?.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
     await client.dispose();
+  });
+
+  it('when one caller subscribes twice to the same thing, then one subgraph subscription serves both and the metrics show the sharing', async () => {
+    // Arrange
+    const auth = await bearer('19');
+    const clients = [wsClient(stack.gatewayUrl, { headers: auth }), wsClient(stack.gatewayUrl, { headers: auth })];
+    const subs = clients.map((c) => subscribe(c, { query: 'subscription { reviewAdded { id author { id } } }' }));
+    await upstreamsLive(stack.subgraphs.reviews, 1);
+    await until(async () => sample(await metricsText(), 'frontdoor_subscriptions_active', { protocol: 'ws', subgraph: 'reviews' }) === 2, 'two open subscriptions');
+
+    // Act
+    await stack.query('mutation { addReview(input: { productSku: "SKU-009", rating: 2, body: "meh" }) { id } }', {}, auth);
+    const events = await Promise.all(subs.map((s) => s.results(1)));
+
+    // Assert
+    expect(events[0]).toEqual(events[1]);
+    expect(events[0]?.[0]?.data).toEqual({ reviewAdded: { id: expect.any(String), author: { id: '19' } } });
+    expect(sample(await metricsText(), 'frontdoor_subscription_upstreams_active', { subgraph: 'reviews' })).toBe(1);
+    await Promise.all(clients.map((c) => c.dispose()));
+    await upstreamsLive(stack.subgraphs.reviews, 0);
   });
 
   it('when a query is sent over the socket, then it is answered like over HTTP', async () => {

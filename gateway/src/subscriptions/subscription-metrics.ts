@@ -11,7 +11,7 @@ export class SubscriptionMetrics {
   readonly events: Counter<'protocol' | 'subgraph'>;
   readonly closed: Counter<'reason'>;
 
-  constructor(registry: Registry, upstreams: () => Map<string, { upstreams: number; listeners: number }>) {
+  constructor(registry: Registry, upstreams: () => Map<string, { upstreams: number }>) {
     this.active = new Gauge({
       name: 'frontdoor_subscriptions_active',
       help: 'Open client subscriptions, by protocol (ws, multipart, sse) and the subgraph that streams them.',
@@ -32,22 +32,12 @@ export class SubscriptionMetrics {
     });
     new Gauge({
       name: 'frontdoor_subscription_upstreams_active',
-      help: 'Open subscriptions to subgraphs. Identical ones (subgraph, operation, variables, caller) share one: compare with frontdoor_subscription_upstream_listeners.',
+      help: 'Open subscriptions to subgraphs. Identical client subscriptions (subgraph, operation, variables, caller) share one: frontdoor_subscriptions_active summed per subgraph, minus this, is how many ride on a shared one.',
       labelNames: ['subgraph'] as const,
       registers: [registry],
       collect() {
         this.reset();
         for (const [subgraph, s] of upstreams()) this.set({ subgraph }, s.upstreams);
-      },
-    });
-    new Gauge({
-      name: 'frontdoor_subscription_upstream_listeners',
-      help: 'Client subscriptions listening to the open subgraph subscriptions (listeners minus upstreams = subscriptions served by a shared upstream).',
-      labelNames: ['subgraph'] as const,
-      registers: [registry],
-      collect() {
-        this.reset();
-        for (const [subgraph, s] of upstreams()) this.set({ subgraph }, s.listeners);
       },
     });
   }

@@ -5,6 +5,7 @@ import type { GraphQLError } from 'graphql';
 import type { AuthorizationDecisions } from '../auth/authorization-decisions';
 import { applyDenied } from '../auth/authorization-filter';
 import type { VerifiedToken } from '../auth/jwt';
+import type { Principal } from '../auth/principal';
 import type { GatewayContext } from '../context';
 import { gatewayError } from '../errors';
 import { prepareOperation } from '../execution/execute-plan';
@@ -13,12 +14,13 @@ import { gatewayRequestContext } from '../execution/request-context';
 import type { SubgraphServices } from '../execution/subgraph-services';
 import type { Logger } from '../logger';
 import { ClientStream, type EndReason } from './client-stream';
-import { executeEvent, toStreamResult, type ErrorFormatter, type EventExecution } from './event-execution';
+import { toStreamResult, type ErrorFormatter, type EventExecution } from './event-execution';
+import { SharedExecutions } from './shared-executions';
 import type { SubscriptionsConfig } from './subscription-config';
 import type { SubscriptionMetrics } from './subscription-metrics';
 import type { OpenSubscription, SubscriptionRegistry } from './subscription-registry';
 import type { SubscriptionProtocol } from './subscription-slot';
-import type { UpstreamHub } from './upstream/upstream-hub';
+import { stableJson, type UpstreamHub } from './upstream/upstream-hub';
 
 export interface SubscriptionServiceOptions {
   config: SubscriptionsConfig;
@@ -53,8 +55,11 @@ type Captured = GraphQLRequestContextResponseForOperation<GatewayContext>;
  */
 export class SubscriptionService {
   private shuttingDown = false;
+  private readonly executions: SharedExecutions;
 
-  constructor(private readonly opts: SubscriptionServiceOptions) {}
+  constructor(private readonly opts: SubscriptionServiceOptions) {
+    this.executions = new SharedExecutions(opts.hub, opts.formatError);
+  }
 
   start(captured: Captured, origin: SubscriptionOrigin): StartOutcome {
     const { config, registry } = this.opts;
@@ -96,38 +101,23 @@ export class SubscriptionService {
     registry.add(entry);
     this.opts.metrics.opened(origin.protocol, subgraph);
 
-    // Events are enriched concurrently but delivered in the order the subgraph sent them.
-    let tail: Promise<void> = Promise.resolve();
+    const variables = captured.request.variables ?? {};
     let unlisten: () => void = () => undefined;
-    unlisten = this.opts.hub.listen(
-      {
-        subgraph,
-        operation: execution.primary.operation,
-        operationName: execution.primary.operationName,
-        variables: pickVariables(execution.primary.variableUsages, captured.request.variables ?? {}),
-        principal: context.principal,
-        requestId: context.requestId,
-      },
-      {
-        event: (event) => {
-          if (!stream.reserve()) return;
-          const result = executeEvent(execution, event).then(
-            (r) => toStreamResult(r, this.opts.formatError),
-            (err: unknown) => {
-              context.log.error({ err }, 'subscription event failed');
-              return { errors: [this.opts.formatError({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }, err)] };
-            },
-          );
-          tail = tail.then(async () => {
-            stream.deliver(await result);
-            this.opts.metrics.events.inc({ protocol: origin.protocol, subgraph });
-          });
+    unlisten = this.executions.join(
+      executionKey(prepared.queryHash, captured.operationName, variables, context.principal),
+      () => ({
+        execution,
+        upstream: {
+          subgraph,
+          operation: execution.primary.operation,
+          operationName: execution.primary.operationName,
+          variables: pickVariables(execution.primary.variableUsages, variables),
+          principal: context.principal,
+          requestId: context.requestId,
         },
-        end: (error) => {
-          // After the events already on their way.
-          tail = tail.then(() => (error ? stream.fail('subgraph_unavailable', error) : stream.complete()));
-        },
-      },
+        log: context.log,
+      }),
+      { stream, delivered: () => this.opts.metrics.events.inc({ protocol: origin.protocol, subgraph }) },
     );
     if (!stream.open) unlisten();
     return { ok: true, stream };
@@ -148,7 +138,7 @@ export class SubscriptionService {
     this.opts.registry.failAll('shutdown', () => gatewayError('SERVER_SHUTTING_DOWN'), (entry) => entry.protocol !== 'ws');
   }
 
-  private prepare(captured: Captured): { kind: 'execution'; execution: EventExecution } | { kind: 'denied'; result: GatewayExecutionResult } {
+  private prepare(captured: Captured): { kind: 'execution'; execution: EventExecution; queryHash: string } | { kind: 'denied'; result: GatewayExecutionResult } {
     const context = captured.contextValue;
     const planner = this.opts.planners.current();
     if (!planner) throw new Error('subscription started before the supergraph loaded');
@@ -185,7 +175,7 @@ export class SubscriptionService {
       input: { ...prepared, service: (name) => this.opts.services.get(name), supergraphSchema: planner.supergraphSchema, requestContext },
       ...(filtered && decision ? { authorization: { denied: decision.denied, filtered: filtered.document } } : {}),
     };
-    return { kind: 'execution', execution };
+    return { kind: 'execution', execution, queryHash: requestContext.queryHash ?? '' };
   }
 }
 
@@ -196,6 +186,11 @@ function deniedStream(result: GatewayExecutionResult, format: ErrorFormatter): C
   stream.deliver(toStreamResult(result, format));
   stream.complete();
   return stream;
+}
+
+/** Subscriptions with the same key get the same result for every event (shared-executions.ts). */
+function executionKey(queryHash: string, operationName: string | null, variables: Record<string, unknown>, principal: Principal): string {
+  return `${queryHash}\u0000${operationName ?? ''}\u0000${stableJson(variables)}\u0000${principal.id ?? ''}\u0000${[...principal.scopes].sort().join(' ')}`;
 }
 
 /** The request variables the primary fetch uses (the planner lists them). */

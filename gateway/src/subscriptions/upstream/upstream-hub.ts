@@ -91,7 +91,7 @@ function upstreamKey(r: UpstreamRequest): string {
 }
 
 /** JSON with object keys sorted, so `{a,b}` and `{b,a}` share. */
-function stableJson(value: unknown): string {
+export function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
