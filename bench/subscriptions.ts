@@ -2,7 +2,8 @@
  * Subscription benchmark: BENCH_SUBS (2000) WebSocket subscriptions on one Frontdoor process
  * (compiled, production settings), BENCH_SUB_CONNECTIONS (400) graphql-ws connections of as many
  * distinct callers, and a steady publish rate of BENCH_SUB_RATE (5) reviews per second straight into
- * the reviews subgraph for BENCH_SUB_SECONDS (20) s. Each review's body carries its publish time and
+ * the reviews subgraph for BENCH_SUB_SECONDS (20) s. BENCH_SUB_CALLERS (= connections) sets how many
+ * distinct users hold them (fewer: several tabs of one user, which share each event's enrichment). Each review's body carries its publish time and
  * sequence number, so every client measures delivery latency (publish → client) and counts gaps.
  * BENCH_SUB_QUERY=enriched adds `author { name }` (one users entity fetch per event and caller).
  * Prints: latency p50/p99, gateway CPU per delivered event, RSS per open subscription, lost events.
@@ -22,6 +23,8 @@ import { startBenchSubgraphs } from './subgraph-stack';
 
 const SUBSCRIPTIONS = Number(process.env.BENCH_SUBS ?? 2000);
 const CONNECTIONS = Number(process.env.BENCH_SUB_CONNECTIONS ?? 400);
+/** Distinct users (tokens) over the connections; fewer users than connections = several tabs each. */
+const CALLERS = Number(process.env.BENCH_SUB_CALLERS ?? CONNECTIONS);
 const RATE = Number(process.env.BENCH_SUB_RATE ?? 5);
 const SECONDS = Number(process.env.BENCH_SUB_SECONDS ?? 20);
 const ENRICHED = process.env.BENCH_SUB_QUERY === 'enriched';
@@ -55,6 +58,7 @@ async function run(children: Child[], clients: Client[]): Promise<void> {
     SUPERGRAPH_PATH: stack.supergraphPath,
     SUPERGRAPH_WATCH: 'false',
     SUBSCRIPTIONS_MAX_PER_CONNECTION: String(Math.ceil(SUBSCRIPTIONS / CONNECTIONS)),
+    SUBSCRIPTIONS_MAX_PER_CALLER: String(Math.ceil(SUBSCRIPTIONS / CALLERS)),
   }, GATEWAY_NODE_FLAGS);
   children.push(gateway);
   const url = `http://127.0.0.1:${port}/graphql`;
@@ -68,7 +72,7 @@ async function run(children: Child[], clients: Client[]): Promise<void> {
   const received: Received[] = [];
   let firstSeq = Number.POSITIVE_INFINITY;
   for (let c = 0; c < CONNECTIONS; c += 1) {
-    const token = await sign(env.AUTH_JWT_SECRET ?? '', `bench-user-${c}`);
+    const token = await sign(env.AUTH_JWT_SECRET ?? '', `bench-user-${c % CALLERS}`);
     const client = createClient({ url: url.replace('http', 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: false });
     clients.push(client);
     const count = Math.floor(SUBSCRIPTIONS / CONNECTIONS) + (c < SUBSCRIPTIONS % CONNECTIONS ? 1 : 0);
@@ -137,7 +141,7 @@ async function run(children: Child[], clients: Client[]): Promise<void> {
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
   const rows: Array<[string, string]> = [
-    ['subscriptions (connections)', `${SUBSCRIPTIONS} (${CONNECTIONS})`],
+    ['subscriptions (connections, callers)', `${SUBSCRIPTIONS} (${CONNECTIONS}, ${CALLERS})`],
     ['selection', ENRICHED ? 'review + author name (users entity fetch per event)' : 'review fields (primary fetch only)'],
     ['publish rate', `${RATE}/s for ${SECONDS} s (${total} events)`],
     ['deliveries expected', String(received.length * total)],
