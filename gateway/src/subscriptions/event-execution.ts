@@ -28,12 +28,10 @@ export interface EventExecution {
  * their errors. Subgraph errors get the same rebasing and codes as on the query path.
  */
 export async function executeEvent(execution: EventExecution, event: UpstreamEvent): Promise<GatewayExecutionResult> {
-  const cursorRoot = { path: [], data: {} as ResultMap, fullResult: {} as ResultMap };
+  // The primary fetch is a root fetch: its errors' paths are already the client's.
   const primaryErrors = (errors: readonly GraphQLFormattedError[] | undefined, data: ResultMap): GraphQLError[] =>
-    errors?.length ? subgraphErrors(errors, execution.primary, { ...cursorRoot, data, fullResult: data }) : [];
-  if (!event.data) {
-    return { data: null, errors: primaryErrors(event.errors, cursorRoot.data) };
-  }
+    errors?.length ? subgraphErrors(errors, execution.primary, { path: [], data, fullResult: data }) : [];
+  if (!event.data) return { data: null, errors: primaryErrors(event.errors, {}) };
   // A shared upstream hands the same event to several subscriptions, and execution merges into it.
   const data = structuredClone(event.data) as ResultMap;
   if (execution.primary.outputRewrites) applyRewrites(execution.input.supergraphSchema, execution.primary.outputRewrites, data);
