@@ -10,6 +10,7 @@ import { ResilienceEnvSchema, readTimeoutOverrides, toResilienceConfig, type Res
 import type { TokenVerifierOptions } from './auth/jwt';
 import { RESPONSE_HEADER_ENV, toResponseHeaderConfig, type ResponseHeaderConfig } from './datasource/response-header-config';
 import { REPLICA_ENV, readSubgraphUrlLists, toReplicaConfig, type ReplicaConfig } from './routing/replica-config';
+import { REST_ENV, toRestConfig, type RestConfig } from './rest/rest-config';
 
 /**
  * Development secrets: public on purpose (README, `npm run token`), so `npm start` works with no
@@ -142,6 +143,8 @@ const EnvSchema = z.object({
   // Subgraph replicas (routing/replica-config.ts) and response headers copied from subgraphs (datasource/response-header-config.ts).
   ...REPLICA_ENV,
   ...RESPONSE_HEADER_ENV,
+  // REST routes over trusted operations (issue #16): rest/rest-config.ts.
+  ...REST_ENV,
 
   // Authentication, revocation, authorization and identity forwarding (issue 3).
   /** HS256 shared secret for bearer tokens (at least 32 characters); ignored when AUTH_JWKS_URL is set. @default DEV_JWT_SECRET (warns loudly in production) */
@@ -219,6 +222,8 @@ export interface Config {
   edge: EdgeConfig;
   /** Client identification and per-client policies (clients/client-config.ts). */
   clients: ClientsConfig;
+  /** REST routes over trusted operations; false when REST_ROUTES is unset (rest/rest-config.ts). */
+  rest: false | RestConfig;
 }
 
 /** Everything that protects the subgraphs from abuse (issue #4); see gateway/src/limits/. */
@@ -290,6 +295,7 @@ export function loadConfig(env: RawEnv): Config {
   const edge = parsed.success ? toEdgeConfig(parsed.data, parsed.data.NODE_ENV === 'production', problems) : undefined;
   const clients = toClientsConfig(merged.CLIENT_POLICIES, parsed.success ? clientDefaults(parsed.data) : undefined, problems);
   const responseHeaders = parsed.success ? toResponseHeaderConfig(parsed.data, problems) : false;
+  const rest = parsed.success ? toRestConfig(parsed.data, problems) : false;
   if (problems.length > 0 || !parsed.success || !cache || !edge || !clients) throw new ConfigError(problems);
   return deepFreeze({
     ...toConfig(parsed.data, urlOverrides, cache),
@@ -298,10 +304,11 @@ export function loadConfig(env: RawEnv): Config {
     responseHeaders,
     edge,
     clients,
+    rest,
   });
 }
 
-function toConfig(e: Env, urlOverrides: Record<string, string>, cache: CacheConfig): Omit<Config, 'resilience' | 'replicas' | 'responseHeaders' | 'edge' | 'clients'> {
+function toConfig(e: Env, urlOverrides: Record<string, string>, cache: CacheConfig): Omit<Config, 'resilience' | 'replicas' | 'responseHeaders' | 'edge' | 'clients' | 'rest'> {
   const production = e.NODE_ENV === 'production';
   return {
     env: e.NODE_ENV,
@@ -499,6 +506,7 @@ export function summarizeConfig(c: Config): Record<string, unknown> {
     },
     limits: c.limits,
     clients: { nameClaim: c.clients.nameClaim, policies: c.clients.policies },
+    rest: c.rest && { routes: c.rest.routes.map((r) => `${r.label} → ${r.operation.name}`), docs: c.rest.docs },
     // Never the secrets themselves.
     auth: {
       keys: c.auth.keys.kind === 'jwks' ? `jwks ${redactUrl(c.auth.keys.url)}` : c.auth.keys.isDevSecret ? 'dev secret' : 'secret',

@@ -7,7 +7,7 @@ import { buildCaches } from './cache/build-caches';
 import type { PlanCacheStats } from './cache/plan-cache';
 import type { Config } from './config';
 import { ClientRegistry } from './clients/client-registry';
-import { buildContext, type GatewayContext } from './context';
+import { buildContext, type GatewayContext, type RestRequestState } from './context';
 import { ResponseHeaderCollector } from './datasource/response-header-collector';
 import { responseHeaderNamesFor } from './datasource/response-header-config';
 import { SubgraphDataSource } from './datasource/subgraph-datasource';
@@ -32,6 +32,8 @@ import { checkGraphQLRequest } from './limits/request-checks';
 import { buildPlugins } from './plugins';
 import { closeRedis, createRedis, pingRedis, waitForRedis, type Redis } from './redis';
 import { SubgraphResilience } from './resilience/subgraph-resilience';
+import { createRestDoor, restCorsMethods } from './rest/rest-door';
+import { DOCS_PATH } from './rest/rest-config';
 import { SubgraphReplicas } from './routing/subgraph-replicas';
 import type { BreakerState } from './resilience/breakers';
 import { AuthorizationDecisions } from './auth/authorization-decisions';
@@ -203,8 +205,41 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     checkContext: (context, operations) => limits.checkGlobal(context, operations),
   });
 
-  const cors = corsPolicy(config.edge.cors);
-  const security = securityHeaders({ hsts: config.edge.hsts, sandbox: config.graphql.sandbox }, GRAPHQL_PATH);
+  /** The per-request half of the /graphql pipeline, shared by REST routes (DESIGN.md #11: one pipeline, many doors). */
+  const pipelineFor = (req: GatewayRequest, requestId: string, startedAtMs: number, restState?: RestRequestState) => {
+    const context = buildContext({ requestId, log, startedAtMs, clientIp: clientIp(req, config.http.trustProxy), client: clients.unidentified, ...(restState ? { rest: restState } : {}) });
+    // Authentication runs inside Apollo's context function, so its 401 reaches the client intact.
+    const authenticated = async () => {
+      const principal = await auth.authenticate(req.headers.authorization, context.log);
+      // On the shared context too: a request the global rate limit refuses is logged with its client.
+      context.client = clients.identify(req.headers, principal);
+      return { ...context, principal };
+    };
+    const onRejected = (code: string, status: number) => {
+      const { client } = context;
+      const line = { operationName: null, status, durationMs: sinceMs(startedAtMs), errorCodes: [code], clientIp: context.clientIp, clientName: client.name, clientVersion: client.version, clientPolicy: client.policy.name };
+      if (restState) restState.logLine = line;
+      else context.log.info(line, 'request completed');
+      metrics.recordRejected(code, (performance.now() - startedAtMs) / 1000, client.policy.label, client.version);
+    };
+    return { authenticated, onRejected };
+  };
+  const rest = config.rest
+    ? createRestDoor({
+        config: config.rest,
+        schema: gateway,
+        maxBodyBytes: config.http.maxBodyBytes,
+        registry: metrics.registry,
+        log,
+        execute: (req, body, { requestId, startedAtMs, rest: restState }) => {
+          const { authenticated, onRejected } = pipelineFor(req, requestId, startedAtMs, restState);
+          return withRequestSpan(req.headers, restState.route, () => handleGraphQL.execute(req, body, authenticated, onRejected));
+        },
+      })
+    : undefined;
+
+  const cors = corsPolicy(config.edge.cors, restCorsMethods(config.rest));
+  const security = securityHeaders({ hsts: config.edge.hsts, sandbox: config.graphql.sandbox, docsPath: config.rest && config.rest.docs ? DOCS_PATH : undefined }, GRAPHQL_PATH);
   listener.serve((req: GatewayRequest, res: GatewayResponse) => {
     const startedAtMs = performance.now();
     const requestId = resolveRequestId(req.headers['x-request-id']);
@@ -220,24 +255,9 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
       if (url.pathname === '/metrics') return sendMetrics(res, metrics);
       if (url.pathname === '/' && req.method === 'GET') return redirect(res, GRAPHQL_PATH);
       if (url.pathname === LOGOUT_PATH) return handleLogout(req, res, auth, log.child({ requestId }));
-      if (url.pathname !== GRAPHQL_PATH) return sendError(res, 'NOT_FOUND');
+      if (url.pathname !== GRAPHQL_PATH) return rest ? rest(req, res, url, requestId, startedAtMs) : sendError(res, 'NOT_FOUND');
       if (state === 'starting') return sendError(res, 'SCHEMA_NOT_READY', {}, { 'retry-after': '1' });
-      const context = buildContext({ requestId, log, startedAtMs, clientIp: clientIp(req, config.http.trustProxy), client: clients.unidentified });
-      // Authentication runs inside Apollo's context function, so its 401 reaches the client intact.
-      const authenticated = async () => {
-        const principal = await auth.authenticate(req.headers.authorization, context.log);
-        // On the shared context too: a request the global rate limit refuses is logged with its client.
-        context.client = clients.identify(req.headers, principal);
-        return { ...context, principal };
-      };
-      const onRejected = (code: string, status: number) => {
-        const { client } = context;
-        context.log.info(
-          { operationName: null, status, durationMs: sinceMs(startedAtMs), errorCodes: [code], clientIp: context.clientIp, clientName: client.name, clientVersion: client.version, clientPolicy: client.policy.name },
-          'request completed',
-        );
-        metrics.recordRejected(code, (performance.now() - startedAtMs) / 1000, client.policy.label, client.version);
-      };
+      const { authenticated, onRejected } = pipelineFor(req, requestId, startedAtMs);
       await withRequestSpan(req.headers, `${req.method ?? 'GET'} ${GRAPHQL_PATH}`, () => handleGraphQL(req, res, url, authenticated, onRejected));
     };
     route().catch((err: unknown) => {
