@@ -1,4 +1,5 @@
-import type { AuthConfig, Config } from '../config';
+import type { Config } from '../config';
+import type { AuthConfig } from './auth-config';
 import type { Logger } from '../logger';
 import type { Redis } from '../redis';
 import { createKeyValueStore } from '../store/create-store';

@@ -1,8 +1,6 @@
 import { z } from 'zod';
+import { bool, int } from '../env-values';
 import { loadManifest, type ManifestOperation } from './manifest';
-
-const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 /** The caching variables (merged into config.ts's one schema). README.md documents each. */
 export const CACHE_ENV = {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { LimitsConfig } from '../config';
+import type { LimitsConfig } from '../limits/limits-config';
 
 /**
  * The client-policy variables, merged into config.ts's one EnvSchema (README.md documents each).

@@ -1,8 +1,5 @@
 import { z } from 'zod';
-
-// Local copies of config.ts's helpers: config.ts imports this file, so this file must not import it.
-const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+import { bool, int } from '../env-values';
 
 /**
  * The resilience variables, merged into config.ts's one EnvSchema. README.md documents each.

@@ -2,10 +2,9 @@ import path from 'node:path';
 import { Kind, parse, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import { z } from 'zod';
 import { loadManifest, type ManifestOperation } from '../cache/manifest';
+import { bool } from '../env-values';
 import { compareSpecificity, parsePathTemplate, templateShape, type PathTemplate } from './path-template';
 import { findSelection, operationNamed } from './selection-path';
-
-const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 /**
  * The REST variables, merged into config.ts's one EnvSchema. The route table does not fit one

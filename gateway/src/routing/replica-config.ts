@@ -1,7 +1,5 @@
 import { z } from 'zod';
-
-// Local copy of config.ts's helper: config.ts imports this file, so this file must not import it.
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+import { int } from '../env-values';
 
 /** The replica variables, merged into config.ts's one EnvSchema. README.md ("Subgraph replicas") documents each. */
 export const REPLICA_ENV = {
