@@ -30,11 +30,12 @@ export interface GatewayContext {
 }
 
 /**
- * A REST route's request: its label (`GET /api/orders/{id}`) and the one `request completed` log
+ * A REST route's request: its method and path template (`/api/orders/{id}`) and the one `request completed` log
  * line, which the pipeline leaves here instead of writing it: only the route knows the HTTP status
  * the client gets (404 for a null pick, 304 for a matching ETag).
  */
 export interface RestRequestState {
+  readonly method: string;
   readonly route: string;
   logLine?: Record<string, unknown>;
 }

@@ -233,7 +233,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
         log,
         execute: (req, body, { requestId, startedAtMs, rest: restState }) => {
           const { authenticated, onRejected } = pipelineFor(req, requestId, startedAtMs, restState);
-          return withRequestSpan(req.headers, restState.route, () => handleGraphQL.execute(req, body, authenticated, onRejected));
+          return withRequestSpan(req.headers, `${restState.method} ${restState.route}`, () => handleGraphQL.execute(req, body, authenticated, onRejected));
         },
       })
     : undefined;

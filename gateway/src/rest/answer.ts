@@ -43,7 +43,7 @@ export function statusOfCode(code: string, anonymous: boolean): number {
  *  - a null pick → the status of the first error on its path (401, 403, 429, 503, …), or 404
  *    NOT_FOUND when nothing failed: there simply is no such thing.
  */
-export function answerFrom(status: number, text: string, pick: readonly string[], anonymous: boolean): RestAnswer {
+export function answerFrom(status: number, text: string, pick: readonly string[], anonymous: boolean, nullsPick: (below: ReadonlyArray<string | number>) => boolean): RestAnswer {
   let body: GraphQLBody;
   try {
     body = JSON.parse(text) as GraphQLBody;
@@ -57,7 +57,7 @@ export function answerFrom(status: number, text: string, pick: readonly string[]
   if (picked !== null) {
     return { status: 200, body: JSON.stringify(errors.length > 0 ? { ...picked, errors } : picked), errorCodes, headers: {} };
   }
-  const onPath = errors.filter((e) => related(e.path, pick));
+  const onPath = errors.filter((e) => explains(e.path, pick, nullsPick));
   const first = onPath[0];
   if (!first) return { status: 404, body: errorBody('NOT_FOUND'), errorCodes: ['NOT_FOUND'], headers: {} };
   const code = typeof first.extensions?.code === 'string' ? first.extensions.code : 'INTERNAL_SERVER_ERROR';
@@ -79,12 +79,15 @@ function pickFrom(data: GraphQLBody['data'], pick: readonly string[]): Record<st
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
 }
 
-/** An error explains a null pick when it has no path, or its path and the pick's lie on one line. */
-function related(path: GraphQLFormattedError['path'], pick: readonly string[]): boolean {
+/**
+ * An error explains a null pick when it has no path, sits at the pick or above it, or sits below it
+ * where null propagation reaches the pick (null-cause.ts).
+ */
+function explains(path: GraphQLFormattedError['path'], pick: readonly string[], nullsPick: (below: ReadonlyArray<string | number>) => boolean): boolean {
   if (!path) return true;
   const n = Math.min(path.length, pick.length);
   for (let i = 0; i < n; i += 1) if (path[i] !== pick[i]) return false;
-  return true;
+  return path.length <= pick.length || nullsPick(path.slice(pick.length));
 }
 
 function codesOf(errors: readonly GraphQLFormattedError[]): string[] {

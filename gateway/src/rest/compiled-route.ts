@@ -8,6 +8,7 @@ import {
   typeFromAST,
   validate,
   type DocumentNode,
+  type FragmentDefinitionNode,
   type GraphQLObjectType,
   type GraphQLOutputType,
   type GraphQLSchema,
@@ -30,6 +31,7 @@ export interface CompiledRoute {
   readonly answerType: GraphQLObjectType;
   /** What the operation selects on it. */
   readonly answerSelection: SelectionSetNode;
+  readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>;
 }
 
 export type CompileResult = { ok: true; route: CompiledRoute } | { ok: false; problem: string };
@@ -78,6 +80,7 @@ export function compileRoute(route: RestRoute, schema: GraphQLSchema): CompileRe
       queryNames: new Set(variables.filter((v) => v.source === 'query').map((v) => v.name)),
       answerType,
       answerSelection,
+      fragments: fragmentsOf(document),
     },
   };
 }

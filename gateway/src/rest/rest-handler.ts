@@ -11,6 +11,7 @@ import { noneMatch, strongEtag } from './http-caching';
 import { DOCS_PATH, OPENAPI_PATH, hasBody } from './rest-config';
 import type { RestMetrics } from './rest-metrics';
 import type { RestRouteTable } from './route-table';
+import { nullsThePick } from './null-cause';
 import { readVariables } from './request-variables';
 
 /** What POST /graphql receives as its JSON body. */
@@ -62,8 +63,8 @@ export function restHandler(opts: RestHandlerOptions) {
     if (match.kind === 'none') return sendCode(res, 'NOT_FOUND');
     if (match.kind === 'not-ready') return sendCode(res, 'SCHEMA_NOT_READY', {}, { 'retry-after': '1' });
     if (match.kind === 'method-not-allowed') return sendCode(res, 'METHOD_NOT_ALLOWED', {}, { allow: match.allow });
-    const label = match.kind === 'route' ? match.route.route.label : match.route.label;
-    const rest: RestRequestState = { route: label };
+    const configured = match.kind === 'route' ? match.route.route : match.route;
+    const rest: RestRequestState = { method: configured.method, route: configured.template.source };
     let answer: RestAnswer;
     if (match.kind === 'broken') {
       answer = refusal('INTERNAL_SERVER_ERROR', { requestId });
@@ -77,22 +78,24 @@ export function restHandler(opts: RestHandlerOptions) {
         const response = await opts.execute(req, { query: route.route.operation.body, operationName: route.route.operation.name, variables: variables.value }, { requestId, startedAtMs, rest });
         for (const [name, value] of response.headers) if (!NOT_COPIED.has(name)) res.setHeader(name, name === 'set-cookie' ? value.split('\n') : value);
         answer = response.body.kind === 'complete'
-          ? answerFrom(response.status ?? 200, response.body.string, route.route.pick, req.headers.authorization === undefined)
+          ? answerFrom(response.status ?? 200, response.body.string, route.route.pick, req.headers.authorization === undefined, (below) => nullsThePick(route, route.fragments, below))
           : refusal('INTERNAL_SERVER_ERROR', { requestId });
       }
     }
     const status = write(req, res, method, answer);
     const durationMs = performance.now() - startedAtMs;
-    opts.metrics.record(label, status, durationMs / 1000);
+    opts.metrics.record(rest.method, rest.route, status, durationMs / 1000);
     // The pipeline left its request-log line here (context.ts, `rest`): written now, with the status the client got.
     const line = rest.logLine ?? { errorCodes: answer.errorCodes, durationMs: Math.round(durationMs * 100) / 100 };
-    opts.log.child({ requestId }).info({ ...line, route: label, status }, 'request completed');
+    opts.log.child({ requestId }).info({ ...line, method: rest.method, route: rest.route, status }, 'request completed');
   };
 }
 
 /** Writes the answer; a GET whose tag the client already holds gets 304 and no body. Returns the status sent. */
 function write(req: GatewayRequest, res: GatewayResponse, method: string, answer: RestAnswer): number {
   for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+  // Only a GET answer is a representation a cache may keep; a mutation's never is, whatever policy its fields carry.
+  if (method !== 'GET' && method !== 'HEAD') res.setHeader('cache-control', 'no-store');
   appendVary(res, 'Authorization');
   let status = answer.status;
   if (status === 200 && (method === 'GET' || method === 'HEAD')) {
