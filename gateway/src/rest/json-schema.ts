@@ -59,6 +59,13 @@ export function inputSchema(type: GraphQLInputType, refs: Map<string, JsonSchema
   return orNull(inputSchemaNonNull(type, refs));
 }
 
+/** A path or query parameter: text, so an ID is a string there and a missing value is simply absent (never null). */
+export function parameterSchema(type: GraphQLInputType, refs: Map<string, JsonSchema>): JsonSchema {
+  const inner = isNonNullType(type) ? type.ofType : type;
+  if (isListType(inner)) return { type: 'array', items: parameterSchema(inner.ofType, refs) };
+  return isScalarType(inner) && inner.name === GraphQLID.name ? { type: 'string' } : inputSchemaNonNull(inner, refs);
+}
+
 function inputSchemaNonNull(type: GraphQLInputType, refs: Map<string, JsonSchema>): JsonSchema {
   if (isNonNullType(type)) return inputSchemaNonNull(type.ofType, refs);
   if (isListType(type)) return { type: 'array', items: inputSchema(type.ofType, refs) };

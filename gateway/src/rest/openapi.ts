@@ -2,7 +2,7 @@ import { Kind, TypeInfo, visit, visitWithTypeInfo, type GraphQLSchema } from 'gr
 import { ERRORS, httpStatus, type ErrorCode } from '../errors';
 import { statusOfCode } from './answer';
 import type { CompiledRoute } from './compiled-route';
-import { inputSchema, withDescription, type JsonSchema } from './json-schema';
+import { inputSchema, parameterSchema, withDescription, type JsonSchema } from './json-schema';
 import { hasBody } from './rest-config';
 import { fragmentsOf } from './selection-path';
 import { selectionSchema } from './response-schema';
@@ -75,7 +75,7 @@ function operationObject(r: CompiledRoute, schema: GraphQLSchema, refs: Map<stri
       name: v.name,
       in: v.source,
       required: v.source === 'path' || v.required,
-      schema: inputSchema(v.type, refs),
+      schema: parameterSchema(v.type, refs),
       ...(described.get(v.name) ? { description: described.get(v.name) } : {}),
     }));
   const bodyVariables = r.variables.filter((v) => v.source === 'body' || v.source === 'body-member');
