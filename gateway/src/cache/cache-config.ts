@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { bool, int } from '../env-values';
 import { loadManifest, type ManifestOperation } from './manifest';
 
-/** The caching variables (merged into config.ts's one schema). README.md documents each. */
+/** The caching variables (merged into config.ts's one schema). docs/configuration.md documents each. */
 export const CACHE_ENV = {
   /** Whole-response cache for queries whose merged cache policy allows it. @default true */
   RESPONSE_CACHE_ENABLED: bool.default(true),

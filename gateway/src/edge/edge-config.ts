@@ -6,7 +6,7 @@ import { readPemFiles, unreadableFiles } from './tls-files';
 /** Where browsers may call from when CORS_ORIGINS is unset outside production: Apollo Sandbox (hosted) and local apps. */
 export const DEV_CORS_ORIGINS: readonly string[] = ['https://studio.apollographql.com', 'http://localhost:*', 'http://127.0.0.1:*', 'https://localhost:*'];
 
-/** The edge variables (TLS, CORS, security headers, TLS to subgraphs), merged into config.ts's one schema. README.md documents each. */
+/** The edge variables (TLS, CORS, security headers, TLS to subgraphs), merged into config.ts's one schema. docs/configuration.md documents each. */
 export const EDGE_ENV = {
   /** PEM certificate the gateway serves HTTPS with (needs TLS_KEY_FILE). Unset: plain HTTP. @default unset */
   TLS_CERT_FILE: file.optional(),

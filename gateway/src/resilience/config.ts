@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { bool, int } from '../env-values';
 
 /**
- * The resilience variables, merged into config.ts's one EnvSchema. README.md documents each.
+ * The resilience variables, merged into config.ts's one EnvSchema. docs/configuration.md documents each.
  * `SUBGRAPH_TIMEOUT_MS_<NAME>` is open-ended and read by `readTimeoutOverrides`.
  */
 export const ResilienceEnvSchema = z.object({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { int } from '../env-values';
 
-/** The replica variables, merged into config.ts's one EnvSchema. README.md ("Subgraph replicas") documents each. */
+/** The replica variables, merged into config.ts's one EnvSchema. docs/configuration.md ("Subgraph replicas") documents each; docs/resilience.md how replica sets behave. */
 export const REPLICA_ENV = {
   /** How calls are spread over a subgraph's healthy replicas: `round-robin` or `least-outstanding` (fewest calls in flight). @default round-robin */
   SUBGRAPH_LOAD_BALANCING: z.enum(['round-robin', 'least-outstanding']).default('round-robin'),
