@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Supergraph } from '@apollo/federation-internals';
+import { buildSchema } from 'graphql';
 import { loadConfig } from '../../gateway/src/config';
+import { createLogger } from '../../gateway/src/logger';
 import { compileRoute } from '../../gateway/src/rest/compiled-route';
 import { compareSpecificity, matchTemplate, parsePathTemplate, type PathTemplate } from '../../gateway/src/rest/path-template';
+import { RestRouteTable } from '../../gateway/src/rest/route-table';
 import { problemsOf } from '../helpers/config-problems';
 import { DEV_CONFIG_FILE, manifestWith } from '../helpers/rest';
 
@@ -100,5 +103,35 @@ describe('REST path templates', () => {
 
   it.each(['/', '/a/', 'a', '/a/{b', '/a/{1x}', '/a/{b}/{b}', '/a/b c'])('when the template is %s, then it is refused', (source) => {
     expect(parsePathTemplate(source).ok).toBe(false);
+  });
+});
+
+describe('REST route table against a schema', () => {
+  const config = loadConfig({ CONFIG_FILE: DEV_CONFIG_FILE });
+  const quiet = createLogger({ level: 'silent', pretty: false });
+  const tableOver = (sdl: string | undefined): RestRouteTable => {
+    if (!config.rest) throw new Error('the dev config has routes');
+    return new RestRouteTable(config.rest, { onSchemaLoadOrUpdate: (cb) => (sdl ? cb({ apiSchema: buildSchema(sdl), coreSupergraphSdl: sdl }) : undefined) }, quiet);
+  };
+
+  it('when no schema is loaded yet, then a route path answers not-ready and other paths none', () => {
+    const table = tableOver(undefined);
+    expect(table.match('GET', '/api/orders/1').kind).toBe('not-ready');
+    expect(table.match('GET', '/api/else').kind).toBe('none');
+    expect(table.openapi).toBeUndefined();
+  });
+
+  it('when a schema no longer fits an operation, then only that route is broken and the document leaves it out', () => {
+    // Arrange: a schema with users but no orders.
+    const table = tableOver('type Query { user(id: ID!): User } type User { id: ID! name: String! }');
+
+    // Act
+    const order = table.match('GET', '/api/orders/o-1-1');
+    const methodNotAllowed = table.match('PUT', '/api/orders');
+
+    // Assert
+    expect(order.kind).toBe('broken');
+    expect(methodNotAllowed).toEqual({ kind: 'method-not-allowed', allow: 'POST' });
+    expect(Object.keys((JSON.parse(table.openapi?.body ?? '{}') as { paths: object }).paths)).toEqual([]);
   });
 });

@@ -64,7 +64,8 @@ export function restHandler(opts: RestHandlerOptions) {
     if (match.kind === 'not-ready') return sendCode(res, 'SCHEMA_NOT_READY', {}, { 'retry-after': '1' });
     if (match.kind === 'method-not-allowed') return sendCode(res, 'METHOD_NOT_ALLOWED', {}, { allow: match.allow });
     const configured = match.kind === 'route' ? match.route.route : match.route;
-    const rest: RestRequestState = { method: configured.method, route: configured.template.source };
+    // The request's own method (HEAD is counted as itself), bounded: only methods a route matched get here.
+    const rest: RestRequestState = { method, route: configured.template.source };
     let answer: RestAnswer;
     if (match.kind === 'broken') {
       answer = refusal('INTERNAL_SERVER_ERROR', { requestId });
