@@ -164,7 +164,10 @@ function readRoute(key: string, value: unknown, operations: readonly ManifestOpe
 /** What can be checked without the schema: method vs operation type, variables, the pick. */
 function checkAgainstOperation(route: RestRoute, doc: DocumentNode, at: string, problems: string[]): void {
   const op: OperationDefinitionNode | undefined = operationNamed(doc, route.operation.name);
-  if (!op) return void problems.push(`${at}.operation: ${route.operation.name} is not an operation of its manifest entry`);
+  if (!op) {
+    problems.push(`${at}.operation: ${route.operation.name} is not an operation of its manifest entry`);
+    return;
+  }
   if (op.operation === 'subscription') problems.push(`${at}.operation: subscriptions cannot be REST routes`);
   // GET must stay safe (caches and crawlers repeat it); a mutation behind it would run on every repeat.
   if (op.operation === 'query' && route.method !== 'GET') problems.push(`${at}: a query is served with GET (got ${route.method})`);
