@@ -31,7 +31,7 @@ describe('REST routes over trusted operations', () => {
       },
     });
     stack = await startStack({
-      env: { REST_ROUTES: JSON.stringify(ROUTES), REST_OPERATIONS_MANIFEST: manifestWith({ UserOrders: USER_ORDERS }), CORS_ORIGINS: ALLOWED_ORIGIN, LOG_LEVEL: 'info' },
+      env: { REST_ROUTES: JSON.stringify(ROUTES), REST_OPERATIONS_MANIFEST: manifestWith({ UserOrders: USER_ORDERS }), CORS_ORIGINS: ALLOWED_ORIGIN, LOG_LEVEL: 'info', MAX_BODY_BYTES: '4096' },
       gatewayDeps: { log: createLogger({ level: 'info', pretty: false, destination: stream }) },
     });
   });
@@ -160,7 +160,7 @@ describe('REST routes over trusted operations', () => {
     expect(read.json).toMatchObject({ id, status: 'PENDING' });
   });
 
-  it('when the mutation body is mistyped, not JSON, or refused by the subgraph, then 400 naming the problem', async () => {
+  it('when the mutation body is mistyped, not JSON, refused by the subgraph or too large, then 400 naming the problem, or 413', async () => {
     // Arrange
     const buyer = await bearer('19');
 
@@ -168,6 +168,7 @@ describe('REST routes over trusted operations', () => {
     const mistyped = await call(stack.gatewayUrl, '/api/orders', { method: 'POST', headers: buyer, body: { items: [{ sku: 'SKU-001', quantity: 'two' }] } });
     const plainText = await call(stack.gatewayUrl, '/api/orders', { method: 'POST', headers: { ...buyer, 'content-type': 'text/plain' }, body: '{"items":[]}' });
     const refused = await call(stack.gatewayUrl, '/api/orders', { method: 'POST', headers: buyer, body: { items: [{ sku: 'SKU-001', quantity: 0 }] } });
+    const tooLarge = await call(stack.gatewayUrl, '/api/orders', { method: 'POST', headers: buyer, body: { items: Array.from({ length: 200 }, () => ({ sku: 'SKU-001', quantity: 1 })) } });
 
     // Assert
     expect(mistyped.status).toBe(400);
@@ -176,6 +177,8 @@ describe('REST routes over trusted operations', () => {
     expect(firstError(plainText.json)?.code).toBe('BAD_REQUEST');
     expect(refused.status).toBe(400);
     expect(firstError(refused.json)?.code).toBe('BAD_USER_INPUT');
+    expect(tooLarge.status).toBe(413);
+    expect(firstError(tooLarge.json)?.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
   it('when a route path gets another method or a path is unknown, then 405 with Allow, or 404', async () => {

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { HTTPGraphQLResponse } from '@apollo/server';
 import type { RestRequestState } from '../context';
-import type { GatewayRequest, GatewayResponse } from '../edge/request-types';
+import { isHttp2, type GatewayRequest, type GatewayResponse } from '../edge/request-types';
 import { errorBody, httpStatus, type ErrorCode } from '../errors';
 import { readBody } from '../http/read-body';
 import type { Logger } from '../logger';
@@ -88,7 +88,7 @@ export function restHandler(opts: RestHandlerOptions) {
     opts.metrics.record(rest.method, rest.route, status, durationMs / 1000);
     // The pipeline left its request-log line here (context.ts, `rest`): written now, with the status the client got.
     const line = rest.logLine ?? { errorCodes: answer.errorCodes, durationMs: Math.round(durationMs * 100) / 100 };
-    opts.log.child({ requestId }).info({ ...line, method: rest.method, route: rest.route, status }, 'request completed');
+    opts.log.info({ requestId, ...line, method: rest.method, route: rest.route, status }, 'request completed');
   };
 }
 
@@ -98,6 +98,8 @@ function write(req: GatewayRequest, res: GatewayResponse, method: string, answer
   // Only a GET answer is a representation a cache may keep; a mutation's never is, whatever policy its fields carry.
   if (method !== 'GET' && method !== 'HEAD') res.setHeader('cache-control', 'no-store');
   appendVary(res, 'Authorization');
+  // An oversized upload may still be streaming in: do not keep reading it (HTTP/2 ends the stream instead).
+  if (answer.errorCodes.includes('PAYLOAD_TOO_LARGE') && !isHttp2(res)) res.setHeader('connection', 'close');
   let status = answer.status;
   if (status === 200 && (method === 'GET' || method === 'HEAD')) {
     const etag = strongEtag(answer.body);
