@@ -12,6 +12,7 @@ import { LIMITS_ENV, checkLimits, toLimitsConfig, type LimitsConfig } from './li
 import { OBSERVABILITY_ENV, toObservabilityConfig, type ObservabilitySections } from './observability/observability-config';
 import { ResilienceEnvSchema, readTimeoutOverrides, toResilienceConfig, type ResilienceConfig } from './resilience/config';
 import { REPLICA_ENV, readSubgraphUrlLists, toReplicaConfig, type ReplicaConfig } from './routing/replica-config';
+import { REST_ENV, toRestConfig, type RestConfig } from './rest/rest-config';
 import { REDIS_ENV, toRedisConfig, type RedisConfig } from './store/redis-config';
 import { SUPERGRAPH_ENV, toSupergraphConfig, type SupergraphConfig } from './supergraph/supergraph-config';
 import { SUBSCRIPTIONS_ENV, toSubscriptionsConfig, type SubscriptionsConfig } from './subscriptions/subscription-config';
@@ -41,6 +42,7 @@ const EnvSchema = z.object({
   ...RESPONSE_HEADER_ENV,
   ...AUTH_ENV,
   ...SUBSCRIPTIONS_ENV,
+  ...REST_ENV,
 });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -82,6 +84,8 @@ export interface Config extends ObservabilitySections {
   clients: ClientsConfig;
   /** Subscriptions: caps, WebSocket limits, heartbeats; false when SUBSCRIPTIONS_ENABLED=false (subscriptions/subscription-config.ts). */
   subscriptions: false | SubscriptionsConfig;
+  /** REST routes over trusted operations; false when REST_ROUTES is unset (rest/rest-config.ts). */
+  rest: false | RestConfig;
 }
 
 export class ConfigError extends Error {
@@ -154,6 +158,7 @@ function assemble(
     responseHeaders: toResponseHeaderConfig(e, problems),
     auth: toAuthConfig(e, e.CLIENT_NAME_CLAIM, production, problems),
     subscriptions: toSubscriptionsConfig(e),
+    rest: toRestConfig(e, problems),
   };
   if (!cache || !edge || !clients) return undefined;
   return { ...sections, cache, edge, clients };

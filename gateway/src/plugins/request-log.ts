@@ -18,22 +18,22 @@ export function requestLogPlugin(): ApolloServerPlugin<GatewayContext> {
           const errorCodes = [...(errors ?? []), ...(resultErrors ?? [])]
             .map((e) => e.extensions?.code)
             .filter((c): c is string => typeof c === 'string');
-          contextValue.log.info(
-            {
-              operationName: operationName ?? null,
-              operationType: operation?.operation ?? null,
-              status: response.http.status ?? 200,
-              durationMs: Math.round((performance.now() - contextValue.startedAtMs) * 100) / 100,
-              errorCodes: [...new Set(errorCodes)],
-              principalId: contextValue.principal.id,
-              clientIp: contextValue.clientIp,
-              clientName: contextValue.client.name,
-              clientVersion: contextValue.client.version,
-              clientPolicy: contextValue.client.policy.name,
-              cost: costOf(contextValue),
-            },
-            'request completed',
-          );
+          const line = {
+            operationName: operationName ?? null,
+            operationType: operation?.operation ?? null,
+            status: response.http.status ?? 200,
+            durationMs: Math.round((performance.now() - contextValue.startedAtMs) * 100) / 100,
+            errorCodes: [...new Set(errorCodes)],
+            principalId: contextValue.principal.id,
+            clientIp: contextValue.clientIp,
+            clientName: contextValue.client.name,
+            clientVersion: contextValue.client.version,
+            clientPolicy: contextValue.client.policy.name,
+            cost: costOf(contextValue),
+          };
+          // A REST route writes the line itself, with the HTTP status it answers (context.ts, RestRequestState).
+          if (contextValue.rest) contextValue.rest.logLine = line;
+          else contextValue.log.info(line, 'request completed');
         },
       };
     },
