@@ -7,6 +7,7 @@ import { CLIENTS_ENV, toClientsConfig, type ClientsConfig } from './clients/clie
 import { SUBGRAPH_ENV, toSubgraphsConfig, type SubgraphsConfig } from './datasource/subgraph-config';
 import { RESPONSE_HEADER_ENV, toResponseHeaderConfig, type ResponseHeaderConfig } from './datasource/response-header-config';
 import { EDGE_ENV, toEdgeConfig, type EdgeConfig } from './edge/edge-config';
+import { DEFER_ENV, toDeferConfig, type DeferConfig } from './incremental/defer-config';
 import { HTTP_ENV, toHttpConfig, type GraphQLConfig, type HttpConfig } from './http/http-config';
 import { LIMITS_ENV, checkLimits, toLimitsConfig, type LimitsConfig } from './limits/limits-config';
 import { OBSERVABILITY_ENV, toObservabilityConfig, type ObservabilitySections } from './observability/observability-config';
@@ -39,6 +40,7 @@ const EnvSchema = z.object({
   ...REPLICA_ENV,
   ...RESPONSE_HEADER_ENV,
   ...AUTH_ENV,
+  ...DEFER_ENV,
 });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -78,6 +80,8 @@ export interface Config extends ObservabilitySections {
   edge: EdgeConfig;
   /** Client identification and per-client policies (clients/client-config.ts). */
   clients: ClientsConfig;
+  /** @defer over multipart/mixed; false when DEFER_ENABLED=false (incremental/defer-config.ts). */
+  defer: DeferConfig;
 }
 
 export class ConfigError extends Error {
@@ -149,6 +153,7 @@ function assemble(
     replicas: toReplicaConfig(e, urlLists),
     responseHeaders: toResponseHeaderConfig(e, problems),
     auth: toAuthConfig(e, e.CLIENT_NAME_CLAIM, production, problems),
+    defer: toDeferConfig(e),
   };
   if (!cache || !edge || !clients) return undefined;
   return { ...sections, cache, edge, clients };

@@ -35,6 +35,7 @@ export const ERRORS = {
   UNAUTHORIZED_FIELD_OR_TYPE: { message: 'Unauthorized field or type', source: 'authorization `filter` mode: one per removed field, at its path, whose value is null (200 partial)' },
   SUBGRAPH_UNAVAILABLE: { message: 'A service needed for part of this response is unavailable', source: 'data source: refused connection or 5xx (200 partial)' },
   SUBGRAPH_TIMEOUT: { message: 'A service needed for part of this response timed out', source: 'data source: `SUBGRAPH_TIMEOUT_MS` (200 partial)' },
+  DEFER_TIMEOUT: { message: 'A deferred part of this response was not ready in time', source: '@defer stream: `DEFER_TIMEOUT_MS` passed before the part was ready; it arrives with `data: null` at its path and the stream ends (200)' },
   DOWNSTREAM_SERVICE_ERROR: { message: 'A service failed to answer part of this response', source: '@apollo/gateway: subgraph error without a code (200 partial)' },
   SCHEMA_NOT_READY: { http: 503, message: 'The gateway has not loaded its supergraph yet; retry shortly', source: 'HTTP layer, while the supergraph loads or is missing (`retry-after` header)' },
   INTERNAL_SERVER_ERROR: { http: 500, message: 'Internal server error', source: '`formatError`: anything unexpected (or 200 partial)' },
