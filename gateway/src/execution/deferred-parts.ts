@@ -53,15 +53,18 @@ export class DeferredParts {
   /**
    * One item per object at `queryPath` that the client has been sent (`delivered`), shaped from
    * the fetched data (`raw`) at the same place. Fetch errors go to the item whose path they are
-   * under (else the first); post-processing errors become `extensions.valueCompletion` when there
-   * were no fetch errors, as for a whole result.
+   * under (else the first, with its path when they have none); post-processing errors become
+   * `extensions.valueCompletion` when there were no fetch errors, as for a whole result.
    */
   items(queryPath: readonly string[], subselection: string | undefined, raw: ResultMap, delivered: ResultMap, fetchErrors: readonly GraphQLError[]): ShapedItem[] {
     const items: ShapedItem[] = this.locate(queryPath, raw, delivered).map((at) => this.shapeAt(at, subselection, fetchErrors.length === 0));
     if (fetchErrors.length === 0 || items.length === 0) return items;
     for (const error of fetchErrors) {
       const home = items.find((item) => isUnder(error.path, item.path)) ?? items[0];
-      if (home) (home.errors ??= []).push(error);
+      if (!home) continue;
+      // A failed call (timeout, refused) has no path of its own: it is the part's, at the part's place.
+      const placed = error.path ? error : new GraphQLError(error.message, { path: home.path, extensions: error.extensions, originalError: error.originalError ?? error });
+      (home.errors ??= []).push(placed);
     }
     return items;
   }
