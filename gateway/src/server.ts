@@ -17,6 +17,7 @@ import { waitForRedis, type Redis } from './redis';
 import type { BreakerState } from './resilience/breakers';
 import type { ReloadOutcome } from './supergraph/file-supergraph-manager';
 import { disableApolloGatewayTelemetry } from './supergraph/no-phone-home';
+import type { SubgraphServices } from './execution/subgraph-services';
 import type { UsageRecorder } from './usage/usage-recorder';
 import { buildApolloServer } from './wiring/apollo-server';
 import { buildRouter, GRAPHQL_PATH } from './wiring/http-router';

@@ -7,8 +7,8 @@ import type { Principal } from './principal';
  *
  *   x-frontdoor-identity: v1.<base64url(JSON {sub, scp, rid, exp})>.<base64url(HMAC-SHA256(secret, "v1." + payload))>
  *
- * HMAC rather than a JWT: one synchronous hash per subgraph call on the hot path (DESIGN.md
- * decision 9), and verifying it in any language is ten lines.
+ * HMAC rather than a JWT: one synchronous hash per request on the hot path, shared by all of its
+ * subgraph calls (IdentitySigner below; DESIGN.md decision 9), and verifying it in any language is ten lines.
  */
 export const IDENTITY_HEADER = 'x-frontdoor-identity';
 

@@ -21,6 +21,8 @@ export interface SubgraphLayer {
   replicas: SubgraphReplicas;
   /** Present when SUBGRAPH_RESPONSE_HEADERS lists any header. */
   responseHeaders: ResponseHeaderCollector | undefined;
+  /** The data sources ApolloGateway built, for our own plan executor (execution/): the same fetch path for every door. */
+  services: SubgraphServices;
   /** Closes the keep-alive pool and the breakers' timers. */
   close(): Promise<void>;
 }
@@ -65,6 +67,7 @@ export function buildSubgraphLayer(config: Config, deps: { log: Logger; metrics:
     resilience,
     replicas,
     responseHeaders,
+    services,
     close: async () => {
       await pool.close();
       resilience.shutdown();
