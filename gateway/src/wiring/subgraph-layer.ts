@@ -15,8 +15,6 @@ import { SubgraphReplicas } from '../routing/subgraph-replicas';
 export interface SubgraphLayer {
   /** ApolloGateway's `buildService`: one data source per subgraph, over the shared pool. */
   buildService(definition: ServiceEndpointDefinition): SubgraphDataSource;
-  /** Every data source `buildService` made, by name: our own plan executor (execution/) calls the same ones. */
-  services: SubgraphServices;
   resilience: SubgraphResilience;
   replicas: SubgraphReplicas;
   /** Present when SUBGRAPH_RESPONSE_HEADERS lists any header. */
@@ -63,7 +61,6 @@ export function buildSubgraphLayer(config: Config, deps: { log: Logger; metrics:
   };
   return {
     buildService,
-    services,
     resilience,
     replicas,
     responseHeaders,
