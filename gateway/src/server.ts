@@ -7,7 +7,6 @@ import type { Config } from './config';
 import type { GatewayContext } from './context';
 import { DirectiveIndexHolder } from './directives/directive-index-holder';
 import { QueryPlanners } from './execution/query-planners';
-import type { SubgraphServices } from './execution/subgraph-services';
 import type { CertificateReloadOutcome } from './edge/certificate-watcher';
 import { createListener, type Listener } from './edge/listener';
 import { Limits } from './limits/limits';
