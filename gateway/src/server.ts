@@ -97,7 +97,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     log, gateway: authorization.gateway, httpServer: listener.drainPluginServer, caches, clients, limits, directives,
     authorization: authorization.decisions, metrics, usage, responseHeaders: subgraphs.responseHeaders,
     // ApolloGateway's planner must not plan Defer nodes (its executor refuses them): @defer gets a planner of its own.
-    defer: config.defer ? { planners: new QueryPlanners(gateway, DEFER_PLANNER), services: subgraphs.services } : undefined,
+    defer: config.defer ? { planners: new QueryPlanners(gateway, DEFER_PLANNER), services: subgraphs.services, apolloGateway: gateway } : undefined,
   });
   const checks = readinessChecks(config, { lifecycle, supergraph: shared.supergraph, redis: shared.redis, resilience: subgraphs.resilience, replicas: subgraphs.replicas });
   listener.serve(buildRouter(config, { log, apollo, authenticator: security.authenticator, clients, limits, metrics, checks, lifecycle }));

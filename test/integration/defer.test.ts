@@ -42,6 +42,13 @@ describe('@defer through the gateway (multipart/mixed, deferSpec=20220824)', () 
     expect(whole.body.errors).toBeUndefined();
   });
 
+  it('when a tool introspects the schema (Sandbox, codegen), then @defer is declared with its if and label arguments', async () => {
+    const res = await stack.query('{ __schema { directives { name locations args { name } } } }');
+
+    const defer = (res.body.data as { __schema: { directives: Array<{ name: string; locations: string[]; args: Array<{ name: string }> }> } }).__schema.directives.find((d) => d.name === 'defer');
+    expect(defer).toEqual({ name: 'defer', locations: ['FRAGMENT_SPREAD', 'INLINE_FRAGMENT'], args: [{ name: 'if' }, { name: 'label' }] });
+  });
+
   it('when one subgraph is slower, then the parts arrive as their subgraphs answer and the slow one comes last', async () => {
     const res = await postDeferred(stack.gatewayUrl, { query: PROFILE_DEFERRED, variables: { id: '12' } }, await profileOwner('12'));
 

@@ -18,8 +18,24 @@ export const GraphQLDeferDirective = new GraphQLDirective({
   },
 });
 
-/** The gateway as Apollo Server sees it: the same, with @defer in the API schema it validates against. */
-export function withDeferDirective(inner: GatewayInterface): GatewayInterface {
+/** What we need of ApolloGateway: its public `schema`, which its executor answers introspection from. */
+export interface SchemaHoldingGateway {
+  schema?: GraphQLSchema | undefined;
+  onSchemaLoadOrUpdate: GatewayInterface['onSchemaLoadOrUpdate'];
+}
+
+/**
+ * The gateway as Apollo Server sees it: the same, with @defer in the API schema it validates
+ * against. ApolloGateway answers introspection from its own `schema` field (public), so that gets
+ * the same schema object: `__schema { directives }` then lists @defer, which is how Sandbox and
+ * codegen tools learn that @defer is supported, and what clients validate against equals what
+ * Apollo Server validates against.
+ */
+export function withDeferDirective(inner: GatewayInterface, apolloGateway: SchemaHoldingGateway): GatewayInterface {
+  // Registered now, before Apollo Server subscribes (at start): ApolloGateway calls its listeners in order.
+  apolloGateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
+    apolloGateway.schema = addDefer(apiSchema);
+  });
   return {
     onSchemaLoadOrUpdate: (callback) => inner.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => callback({ apiSchema: addDefer(apiSchema), coreSupergraphSdl })),
     load: (options) => inner.load(options),
@@ -27,7 +43,15 @@ export function withDeferDirective(inner: GatewayInterface): GatewayInterface {
   };
 }
 
+const extended = new WeakMap<GraphQLSchema, GraphQLSchema>();
+
+/** The schema with @defer, one object per schema (Apollo Server and the gateway's executor share it). */
 function addDefer(schema: GraphQLSchema): GraphQLSchema {
   if (schema.getDirective('defer')) return schema;
-  return new GraphQLSchema({ ...schema.toConfig(), directives: [...schema.getDirectives(), GraphQLDeferDirective] });
+  let withDefer = extended.get(schema);
+  if (!withDefer) {
+    withDefer = new GraphQLSchema({ ...schema.toConfig(), directives: [...schema.getDirectives(), GraphQLDeferDirective] });
+    extended.set(schema, withDefer);
+  }
+  return withDefer;
 }

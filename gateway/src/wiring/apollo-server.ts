@@ -10,7 +10,7 @@ import type { ResponseHeaderCollector } from '../datasource/response-header-coll
 import type { DirectiveIndexHolder } from '../directives/directive-index-holder';
 import type { QueryPlanners } from '../execution/query-planners';
 import type { SubgraphServices } from '../execution/subgraph-services';
-import { withDeferDirective } from '../incremental/defer-directive';
+import { withDeferDirective, type SchemaHoldingGateway } from '../incremental/defer-directive';
 import { formatError } from '../errors';
 import type { Limits } from '../limits/limits';
 import { apolloLogger, type Logger } from '../logger';
@@ -32,8 +32,8 @@ export interface ApolloServerParts {
   metrics: GatewayMetrics;
   usage: UsageRecorder | undefined;
   responseHeaders: ResponseHeaderCollector | undefined;
-  /** Our planner with @defer enabled and ApolloGateway's data sources; present when DEFER_ENABLED. */
-  defer: { planners: QueryPlanners; services: SubgraphServices } | undefined;
+  /** Our planner with @defer enabled, ApolloGateway's data sources and ApolloGateway itself; present when DEFER_ENABLED. */
+  defer: { planners: QueryPlanners; services: SubgraphServices; apolloGateway: SchemaHoldingGateway } | undefined;
 }
 
 /** Apollo Server over the gateway: error masking, persisted queries, parse limits and the ordered plugin list. */
@@ -45,11 +45,18 @@ export function buildApolloServer(config: Config, parts: ApolloServerParts): Apo
   });
   // The @defer path answers outside Apollo Server's execution: it formats its payloads' errors itself, the same way.
   const defer = config.defer && parts.defer
-    ? { ...parts.defer, authorization: parts.authorization, formatError: formatErrors, timeoutMs: config.defer.timeoutMs, onFirstPayload: (seconds: number, name: string | null) => parts.metrics.firstPayloadDuration.observe({ operation_name: parts.metrics.operationLabel(name) }, seconds) }
+    ? {
+        planners: parts.defer.planners,
+        services: parts.defer.services,
+        authorization: parts.authorization,
+        formatError: formatErrors,
+        timeoutMs: config.defer.timeoutMs,
+        onFirstPayload: (seconds: number, name: string | null) => parts.metrics.firstPayloadDuration.observe({ operation_name: parts.metrics.operationLabel(name) }, seconds),
+      }
     : undefined;
   return new ApolloServer<GatewayContext>({
     // With @defer on, Apollo Server validates against the API schema plus the @defer directive.
-    gateway: defer ? withDeferDirective(parts.gateway) : parts.gateway,
+    gateway: defer && parts.defer ? withDeferDirective(parts.gateway, parts.defer.apolloGateway) : parts.gateway,
     // On when any client policy allows it; the client-policy plugin refuses it for the others.
     introspection: clients.anyAllowsIntrospection,
     includeStacktraceInErrorResponses: false,
