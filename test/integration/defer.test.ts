@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { Writable } from 'node:stream';
+import { createLogger } from '../../gateway/src/logger';
 import type { GatewayHandle } from '../../gateway/src/server';
 import { APOLLO_CLIENT_ACCEPT, labelsInOrder, merged, postDeferred, URQL_ACCEPT, type Payload } from '../helpers/multipart';
-import { startExtraGateway, startStack, type Stack } from '../helpers/stack';
+import { sample } from '../helpers/prometheus';
+import { startExtraGateway, startStack, startTestGateway, subgraphUrlEnv, type Stack } from '../helpers/stack';
 import { bearer, profileOwner } from '../helpers/tokens';
 
 const OPERATIONS = path.resolve(__dirname, '../../gateway/operations');
@@ -155,6 +158,28 @@ describe('@defer through the gateway (multipart/mixed, deferSpec=20220824)', () 
       expect(stats).toMatchObject({ data: null, path: ['user'] });
       expect(stats?.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[['user'], 'DEFER_TIMEOUT']]);
       expect(res.payloads.at(-1)?.hasNext).toBe(false);
+    });
+  });
+
+  describe('accounting (a gateway whose log is captured)', () => {
+    const lines: string[] = [];
+    let logged: GatewayHandle;
+    beforeAll(async () => {
+      const destination = new Writable({ write: (chunk: Buffer, _enc, done) => done(void lines.push(chunk.toString())) });
+      logged = await startTestGateway({ ...subgraphUrlEnv(stack.subgraphs), LOG_LEVEL: 'info' }, { log: createLogger({ level: 'info', pretty: false, destination }) });
+    });
+    afterAll(() => logged?.stop());
+
+    it('when a stream ends, then its one request line has the total and the time to the first payload, and metrics count it', async () => {
+      await postDeferred(logged.url, { query: PROFILE_DEFERRED, variables: { id: '22' } }, await profileOwner('22'));
+
+      const completed = lines.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'request completed');
+      expect(completed).toHaveLength(1);
+      expect(completed[0]).toMatchObject({ operationName: 'ProfileDeferred', status: 200, errorCodes: [], streamTimedOut: false, clientGone: false, cost: { estimated: 22, actual: expect.any(Number) } });
+      expect(completed[0]?.firstPayloadMs).toBeLessThanOrEqual(completed[0]?.durationMs as number);
+      const metrics = await (await fetch(logged.url.replace('/graphql', '/metrics'))).text();
+      expect(sample(metrics, 'frontdoor_graphql_first_payload_seconds_count', { operation_name: 'ProfileDeferred' })).toBe(1);
+      expect(sample(metrics, 'frontdoor_graphql_requests_total', { operation_name: 'ProfileDeferred', outcome: 'success' })).toBe(1);
     });
   });
 
