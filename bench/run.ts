@@ -9,6 +9,7 @@
  *     profile query through Frontdoor (every feature on, bench/features.ts; in memory and with
  *     Redis), vanilla Apollo Gateway, Apollo Gateway with a pooled undici fetcher (the control),
  *     Hive Gateway and Hive Gateway with its Rust query planner; plus the users subgraph direct.
+ *  rest. GET /api/users/{id}/profile next to POST /graphql Profile on one Frontdoor (bench/rest-scenario.ts).
  *
  * Every measured process runs compiled JavaScript (bench/processes.ts buildBench); the gateways get
  * the same node flags (bench/gateways.ts), and every request carries one of 1000 per-user tokens
@@ -23,6 +24,7 @@ import { latencyScenario } from './latency-scenario';
 import { buildBench, stopAll, type Child } from './processes';
 import { printReport } from './report';
 import { knobsFromEnv, type BenchContext, type ScenarioResult } from './scenario';
+import { restScenario } from './rest-scenario';
 import { throughputScenario } from './throughput-scenario';
 import { callerPool } from './tokens';
 
@@ -30,6 +32,7 @@ const SCENARIOS: ReadonlyArray<{ id: string; title: string; run: (ctx: BenchCont
   { id: '1', title: 'five sequential calls vs one profile query (50 ms per subgraph)', run: latencyScenario },
   { id: '1b', title: '@defer: first payload of ProfileDeferred vs the whole Profile (payments 300 ms slower)', run: deferScenario },
   { id: '2', title: 'throughput of the profile query', run: throughputScenario },
+  { id: 'rest', title: 'GET /api/users/{id}/profile vs POST /graphql Profile on one Frontdoor', run: restScenario },
 ];
 
 async function main(): Promise<void> {

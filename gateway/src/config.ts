@@ -13,6 +13,7 @@ import { LIMITS_ENV, checkLimits, toLimitsConfig, type LimitsConfig } from './li
 import { OBSERVABILITY_ENV, toObservabilityConfig, type ObservabilitySections } from './observability/observability-config';
 import { ResilienceEnvSchema, readTimeoutOverrides, toResilienceConfig, type ResilienceConfig } from './resilience/config';
 import { REPLICA_ENV, readSubgraphUrlLists, toReplicaConfig, type ReplicaConfig } from './routing/replica-config';
+import { REST_ENV, toRestConfig, type RestConfig } from './rest/rest-config';
 import { REDIS_ENV, toRedisConfig, type RedisConfig } from './store/redis-config';
 import { SUPERGRAPH_ENV, toSupergraphConfig, type SupergraphConfig } from './supergraph/supergraph-config';
 import { USAGE_ENV, toUsageConfig, type UsageConfig } from './usage/usage-config';
@@ -41,6 +42,7 @@ const EnvSchema = z.object({
   ...RESPONSE_HEADER_ENV,
   ...AUTH_ENV,
   ...DEFER_ENV,
+  ...REST_ENV,
 });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -82,6 +84,8 @@ export interface Config extends ObservabilitySections {
   clients: ClientsConfig;
   /** @defer over multipart/mixed; false when DEFER_ENABLED=false (incremental/defer-config.ts). */
   defer: DeferConfig;
+  /** REST routes over trusted operations; false when REST_ROUTES is unset (rest/rest-config.ts). */
+  rest: false | RestConfig;
 }
 
 export class ConfigError extends Error {
@@ -154,6 +158,7 @@ function assemble(
     responseHeaders: toResponseHeaderConfig(e, problems),
     auth: toAuthConfig(e, e.CLIENT_NAME_CLAIM, production, problems),
     defer: toDeferConfig(e),
+    rest: toRestConfig(e, problems),
   };
   if (!cache || !edge || !clients) return undefined;
   return { ...sections, cache, edge, clients };

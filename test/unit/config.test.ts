@@ -140,7 +140,7 @@ describe('loadConfig: caching', () => {
   it('when the shipped manifest is configured with safelist, then its operations are loaded', () => {
     const file = path.resolve(__dirname, '../../gateway/operations/persisted-query-manifest.json');
     const { cache } = loadConfig({ PERSISTED_QUERIES_MANIFEST: file, PERSISTED_QUERIES_SAFELIST: 'true' });
-    expect(cache.trustedDocuments && cache.trustedDocuments.operations.map((o) => o.name)).toEqual(['ProfileDeferred', 'Profile']);
+    expect(cache.trustedDocuments && cache.trustedDocuments.operations.map((o) => o.name)).toEqual(['Order', 'PlaceOrder', 'ProfileDeferred', 'Profile']);
   });
 });
 
