@@ -7,6 +7,7 @@ import { CLIENTS_ENV, toClientsConfig, type ClientsConfig } from './clients/clie
 import { SUBGRAPH_ENV, toSubgraphsConfig, type SubgraphsConfig } from './datasource/subgraph-config';
 import { RESPONSE_HEADER_ENV, toResponseHeaderConfig, type ResponseHeaderConfig } from './datasource/response-header-config';
 import { EDGE_ENV, toEdgeConfig, type EdgeConfig } from './edge/edge-config';
+import { DEFER_ENV, toDeferConfig, type DeferConfig } from './incremental/defer-config';
 import { HTTP_ENV, toHttpConfig, type GraphQLConfig, type HttpConfig } from './http/http-config';
 import { LIMITS_ENV, checkLimits, toLimitsConfig, type LimitsConfig } from './limits/limits-config';
 import { OBSERVABILITY_ENV, toObservabilityConfig, type ObservabilitySections } from './observability/observability-config';
@@ -42,6 +43,7 @@ const EnvSchema = z.object({
   ...RESPONSE_HEADER_ENV,
   ...AUTH_ENV,
   ...SUBSCRIPTIONS_ENV,
+  ...DEFER_ENV,
   ...REST_ENV,
 });
 
@@ -84,6 +86,8 @@ export interface Config extends ObservabilitySections {
   clients: ClientsConfig;
   /** Subscriptions: caps, WebSocket limits, heartbeats; false when SUBSCRIPTIONS_ENABLED=false (subscriptions/subscription-config.ts). */
   subscriptions: false | SubscriptionsConfig;
+  /** @defer over multipart/mixed; false when DEFER_ENABLED=false (incremental/defer-config.ts). */
+  defer: DeferConfig;
   /** REST routes over trusted operations; false when REST_ROUTES is unset (rest/rest-config.ts). */
   rest: false | RestConfig;
 }
@@ -158,6 +162,7 @@ function assemble(
     responseHeaders: toResponseHeaderConfig(e, problems),
     auth: toAuthConfig(e, e.CLIENT_NAME_CLAIM, production, problems),
     subscriptions: toSubscriptionsConfig(e),
+    defer: toDeferConfig(e),
     rest: toRestConfig(e, problems),
   };
   if (!cache || !edge || !clients) return undefined;

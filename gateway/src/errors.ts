@@ -35,6 +35,7 @@ export const ERRORS = {
   UNAUTHORIZED_FIELD_OR_TYPE: { message: 'Unauthorized field or type', source: 'authorization `filter` mode: one per removed field, at its path, whose value is null (200 partial)' },
   SUBGRAPH_UNAVAILABLE: { message: 'A service needed for part of this response is unavailable', source: 'data source: refused connection or 5xx (200 partial)' },
   SUBGRAPH_TIMEOUT: { message: 'A service needed for part of this response timed out', source: 'data source: `SUBGRAPH_TIMEOUT_MS` (200 partial)' },
+  DEFER_TIMEOUT: { message: 'A deferred part of this response was not ready in time', source: '@defer stream: `DEFER_TIMEOUT_MS` passed before the part was ready; it arrives with `data: null` at its path and the stream ends (200)' },
   DOWNSTREAM_SERVICE_ERROR: { message: 'A service failed to answer part of this response', source: '@apollo/gateway: subgraph error without a code (200 partial)' },
   SUBSCRIPTION_TRANSPORT_UNSUPPORTED: { http: 406, message: 'Subscriptions need WebSocket, multipart or SSE', source: 'subscriptions: a subscription over plain HTTP (no `multipart/mixed;subscriptionSpec=1.0` or `text/event-stream` in `Accept`), or `SUBSCRIPTIONS_ENABLED=false`' },
   SUBSCRIPTIONS_PER_CALLER_EXCEEDED: { http: 429, message: 'Too many open subscriptions for this caller', source: 'subscriptions: `SUBSCRIPTIONS_MAX_PER_CALLER` open on this instance (+ `max`)' },

@@ -138,8 +138,16 @@ async function writeResponse(res: GatewayResponse, response: HTTPGraphQLResponse
   }
   // Both response kinds are Writable streams; their `write` overloads differ too much to call on the union.
   const out: Writable = res;
-  for await (const chunk of response.body.asyncIterator) out.write(chunk);
+  for await (const chunk of response.body.asyncIterator) {
+    // The client went away (a streamed @defer response): leaving the loop ends the stream upstream.
+    if (isClosed(res)) break;
+    out.write(chunk);
+  }
   res.end();
+}
+
+function isClosed(res: GatewayResponse): boolean {
+  return isHttp2(res) ? res.stream.destroyed : res.destroyed;
 }
 
 function errorResponse(code: ErrorCode, extensions?: Record<string, unknown>): HTTPGraphQLResponse {

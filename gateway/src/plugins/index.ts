@@ -25,6 +25,7 @@ import { responseCachePlugin, type ResponseCachePluginOptions } from './response
 import { trustedDocumentsPlugin } from './trusted-documents';
 import { clientPolicyPlugin, type ClientPolicyPluginOptions } from './client-policy';
 import { subscriptionsPlugin } from './subscriptions';
+import { deferPlugin, type DeferPluginOptions } from './defer';
 
 export interface PluginDeps {
   httpServer: Server;
@@ -43,6 +44,8 @@ export interface PluginDeps {
   clientPolicy?: ClientPolicyPluginOptions;
   /** Present when SUBGRAPH_RESPONSE_HEADERS lists any header. */
   responseHeaders?: ResponseHeaderCollector;
+  /** Present when DEFER_ENABLED: @defer streamed as multipart/mixed. */
+  defer?: DeferPluginOptions;
 }
 
 /** The ordered plugin list: the only place plugin order is decided. */
@@ -68,6 +71,8 @@ export function buildPlugins(config: Config, deps: PluginDeps): ApolloServerPlug
     // Its lookup (responseForOperation) runs after every didResolveOperation check, so
     // authorization and limits apply to cache hits too.
     deps.responseCache ? responseCachePlugin(deps.responseCache) : false,
+    // After the response cache: a fresh entry answers a deferred query whole (docs/defer.md).
+    deps.defer ? deferPlugin(deps.defer) : false,
     deps.responseHeaders ? responseHeadersPlugin({ collector: deps.responseHeaders }) : false,
     // After every plugin that changes the response (their willSendResponse runs first, up to its
     // first await): these record what the client receives.
