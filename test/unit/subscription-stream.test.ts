@@ -1,18 +1,20 @@
 import { GraphQLError } from 'graphql';
 import { ClientStream, type EndReason } from '../../gateway/src/subscriptions/client-stream';
-import { streamingProtocol } from '../../gateway/src/subscriptions/http/stream-accept';
+import { streamingAccept } from '../../gateway/src/subscriptions/http/stream-accept';
 
-describe('streamingProtocol', () => {
+describe('streamingAccept', () => {
   it.each([
-    ['multipart/mixed;boundary="graphql";subscriptionSpec="1.0",application/json', 'multipart'],
-    ['multipart/mixed;subscriptionSpec=1.0, application/json', 'multipart'],
-    ['application/json, multipart/mixed; subscriptionSpec="1.0"', 'multipart'],
-    ['text/event-stream', 'sse'],
+    ['multipart/mixed;boundary="graphql";subscriptionSpec="1.0",application/json', { protocol: 'multipart', acceptsJson: true }],
+    ['multipart/mixed;subscriptionSpec=1.0', { protocol: 'multipart', acceptsJson: false }],
+    ['application/json, multipart/mixed; subscriptionSpec="1.0"', { protocol: 'multipart', acceptsJson: true }],
+    ['text/event-stream', { protocol: 'sse', acceptsJson: false }],
+    // urql: JSON first, then both streaming types (the first listed wins for a subscription).
+    ['application/graphql-response+json, application/graphql+json, application/json, text/event-stream, multipart/mixed', { protocol: 'sse', acceptsJson: true }],
     ['multipart/mixed;deferSpec=20220824,application/json', undefined],
     ['application/json', undefined],
     [undefined, undefined],
-  ])('when Accept is %s, then the protocol is %s', (accept, expected) => {
-    expect(streamingProtocol(accept)).toBe(expected);
+  ])('when Accept is %s, then it streams as %j', (accept, expected) => {
+    expect(streamingAccept(accept)).toEqual(expected);
   });
 });
 

@@ -77,7 +77,7 @@ export function graphqlHandler(opts: GraphQLHandlerOptions) {
       if (streaming) resolved.subscription = streaming.slot;
       return resolved;
     };
-    if (streaming) headers.set('accept', streaming.accept);
+    if (streaming?.accept) headers.set('accept', streaming.accept);
     const response = await execute({ method: req.method ?? 'GET', headers, search: url.search, body: body.value }, streaming ? withSlot : context, onRejected);
     if (streaming && (await streaming.respond(res, response, resolved))) return;
     await writeResponse(res, response);

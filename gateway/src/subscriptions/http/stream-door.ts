@@ -9,13 +9,13 @@ import type { SubscriptionService } from '../subscription-service';
 import type { SubscriptionSlot } from '../subscription-slot';
 import { multipartFormat } from './multipart-writer';
 import { sseFormat } from './sse-writer';
-import { streamingProtocol } from './stream-accept';
+import { streamingAccept } from './stream-accept';
 import { writeSingle, writeStream, type StreamFormat } from './write-stream';
 
 /** A POST /graphql that may stream (http/graphql-handler.ts calls these two steps). */
 export interface PreparedStream {
-  /** What Apollo Server sees as Accept: JSON (it never streams these itself; we do). */
-  accept: string;
+  /** What Apollo Server sees as Accept instead of the client's (which lists no JSON type); undefined keeps the client's. */
+  accept: string | undefined;
   /** Goes on the request's context; the subscription plugin fills it. */
   slot: SubscriptionSlot;
   /** Writes the answer; false leaves a plain JSON answer to the handler (a query over multipart). */
@@ -37,17 +37,20 @@ export interface StreamDoorOptions {
 export function streamDoor(opts: StreamDoorOptions) {
   return (req: GatewayRequest): PreparedStream | undefined => {
     if (req.method !== 'POST') return undefined;
-    const protocol = streamingProtocol(req.headers.accept);
-    if (!protocol) return undefined;
+    const wanted = streamingAccept(req.headers.accept);
+    if (!wanted) return undefined;
+    const { protocol, acceptsJson } = wanted;
     const format: StreamFormat = protocol === 'sse' ? sseFormat : multipartFormat;
     const slot: SubscriptionSlot = { protocol };
     return {
-      accept: 'application/json',
+      // Apollo Server never streams these itself (we do); a client that takes no JSON still gets its non-streamed answers from it as JSON.
+      accept: acceptsJson ? undefined : 'application/json',
       slot,
       respond: async (res, response, context) => {
         if (!slot.captured || !context) {
-          // Multipart: a query's JSON (or a refusal with its status, before anything streams). SSE: always an event stream.
-          if (protocol === 'multipart') return false;
+          // A query or mutation (or a refusal, with its status, before anything streams) is plain JSON when the
+          // client takes JSON (urql's Accept) or asked for multipart (Apollo Client); graphql-sse takes only event streams.
+          if (acceptsJson || protocol === 'multipart') return false;
           writeSingle(res, format, bodyOf(response));
           return true;
         }

@@ -76,5 +76,5 @@ export function writeSingle(res: GatewayResponse, format: StreamFormat, body: St
   res.setHeader('content-type', format.contentType);
   res.setHeader('cache-control', 'no-cache, no-store');
   const out: Writable = res;
-  out.end(format.event(body) + format.close);
+  out.end(format.open + format.event(body) + format.close);
 }
