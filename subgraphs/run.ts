@@ -6,13 +6,17 @@ import { createSubgraph, DEFAULT_SUBGRAPH_PORTS } from './registry';
 import { ConfigError, loadSubgraphConfig, type Env, type SubgraphConfig } from './shared/config';
 import type { SubgraphName } from './shared/definition';
 import { createLogger, type Logger } from './shared/logger';
+import { MemoryPubSub, type PubSub } from './shared/pubsub';
+import { RedisPubSub } from './shared/redis-pubsub';
 import { startSubgraph } from './shared/server';
 
 export async function runSubgraph(name: SubgraphName, env: Env): Promise<void> {
   const log = createLogger({ service: name, level: env['LOG_LEVEL'] === 'silent' ? 'silent' : 'info' });
   const config = loadConfigOrExit(name, env, log);
+  // Redis when configured: replicas then share events (a mutation on one reaches subscribers on all).
+  const pubsub: PubSub = config.redisUrl ? new RedisPubSub({ url: config.redisUrl, prefix: `${config.redisKeyPrefix}events:`, log }) : new MemoryPubSub();
   try {
-    const handle = await startSubgraph(createSubgraph(name, { seedUsers: config.seedUsers }), {
+    const handle = await startSubgraph(createSubgraph(name, { seedUsers: config.seedUsers, pubsub, orderProgressionMs: config.orderProgressionMs }), {
       port: config.port,
       host: config.host,
       latencyMs: config.latencyMs,
@@ -22,7 +26,7 @@ export async function runSubgraph(name: SubgraphName, env: Env): Promise<void> {
     const shutdown = (signal: NodeJS.Signals): void => {
       log.info({ signal }, 'shutting down');
       handle.stop().then(
-        () => process.exit(0),
+        () => pubsub.close().then(() => process.exit(0)),
         (error: unknown) => {
           log.error({ err: error }, 'shutdown failed');
           process.exit(1);

@@ -7,13 +7,16 @@ import { CLIENTS_ENV, toClientsConfig, type ClientsConfig } from './clients/clie
 import { SUBGRAPH_ENV, toSubgraphsConfig, type SubgraphsConfig } from './datasource/subgraph-config';
 import { RESPONSE_HEADER_ENV, toResponseHeaderConfig, type ResponseHeaderConfig } from './datasource/response-header-config';
 import { EDGE_ENV, toEdgeConfig, type EdgeConfig } from './edge/edge-config';
+import { DEFER_ENV, toDeferConfig, type DeferConfig } from './incremental/defer-config';
 import { HTTP_ENV, toHttpConfig, type GraphQLConfig, type HttpConfig } from './http/http-config';
 import { LIMITS_ENV, checkLimits, toLimitsConfig, type LimitsConfig } from './limits/limits-config';
 import { OBSERVABILITY_ENV, toObservabilityConfig, type ObservabilitySections } from './observability/observability-config';
 import { ResilienceEnvSchema, readTimeoutOverrides, toResilienceConfig, type ResilienceConfig } from './resilience/config';
 import { REPLICA_ENV, readSubgraphUrlLists, toReplicaConfig, type ReplicaConfig } from './routing/replica-config';
+import { REST_ENV, toRestConfig, type RestConfig } from './rest/rest-config';
 import { REDIS_ENV, toRedisConfig, type RedisConfig } from './store/redis-config';
 import { SUPERGRAPH_ENV, toSupergraphConfig, type SupergraphConfig } from './supergraph/supergraph-config';
+import { SUBSCRIPTIONS_ENV, toSubscriptionsConfig, type SubscriptionsConfig } from './subscriptions/subscription-config';
 import { USAGE_ENV, toUsageConfig, type UsageConfig } from './usage/usage-config';
 
 /**
@@ -39,6 +42,9 @@ const EnvSchema = z.object({
   ...REPLICA_ENV,
   ...RESPONSE_HEADER_ENV,
   ...AUTH_ENV,
+  ...SUBSCRIPTIONS_ENV,
+  ...DEFER_ENV,
+  ...REST_ENV,
 });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -78,6 +84,12 @@ export interface Config extends ObservabilitySections {
   edge: EdgeConfig;
   /** Client identification and per-client policies (clients/client-config.ts). */
   clients: ClientsConfig;
+  /** Subscriptions: caps, WebSocket limits, heartbeats; false when SUBSCRIPTIONS_ENABLED=false (subscriptions/subscription-config.ts). */
+  subscriptions: false | SubscriptionsConfig;
+  /** @defer over multipart/mixed; false when DEFER_ENABLED=false (incremental/defer-config.ts). */
+  defer: DeferConfig;
+  /** REST routes over trusted operations; false when REST_ROUTES is unset (rest/rest-config.ts). */
+  rest: false | RestConfig;
 }
 
 export class ConfigError extends Error {
@@ -149,6 +161,9 @@ function assemble(
     replicas: toReplicaConfig(e, urlLists),
     responseHeaders: toResponseHeaderConfig(e, problems),
     auth: toAuthConfig(e, e.CLIENT_NAME_CLAIM, production, problems),
+    subscriptions: toSubscriptionsConfig(e),
+    defer: toDeferConfig(e),
+    rest: toRestConfig(e, problems),
   };
   if (!cache || !edge || !clients) return undefined;
   return { ...sections, cache, edge, clients };

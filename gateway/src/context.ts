@@ -2,6 +2,7 @@ import { ANONYMOUS, type Principal } from './auth/principal';
 import type { ClientIdentity } from './clients/client-registry';
 import type { VerifiedToken } from './auth/jwt';
 import type { Logger } from './logger';
+import type { SubscriptionSlot } from './subscriptions/subscription-slot';
 
 /** Per-request state: built once per HTTP request, read by plugins and the data source. */
 export interface GatewayContext {
@@ -26,6 +27,21 @@ export interface GatewayContext {
    * built by a door that checked revocation itself (`Authenticator.authenticate`).
    */
   token?: VerifiedToken;
+  /** Set by the doors that can stream a subscription (WebSocket, multipart, SSE); see subscriptions/subscription-slot.ts. */
+  subscription?: SubscriptionSlot;
+  /** Set when the request came through a REST route (rest/); shared by reference with the route's handler. */
+  rest?: RestRequestState;
+}
+
+/**
+ * A REST route's request: its method and path template (`/api/orders/{id}`) and the one `request completed` log
+ * line, which the pipeline leaves here instead of writing it: only the route knows the HTTP status
+ * the client gets (404 for a null pick, 304 for a matching ETag).
+ */
+export interface RestRequestState {
+  readonly method: string;
+  readonly route: string;
+  logLine?: Record<string, unknown>;
 }
 
 export interface BuildContextInput {
@@ -36,6 +52,7 @@ export interface BuildContextInput {
   principal?: Principal;
   /** Until identified: the registry's `unidentified` (default policy). */
   client: ClientIdentity;
+  rest?: RestRequestState;
 }
 
 export function buildContext(input: BuildContextInput): GatewayContext {
@@ -46,5 +63,6 @@ export function buildContext(input: BuildContextInput): GatewayContext {
     principal: input.principal ?? ANONYMOUS,
     clientIp: input.clientIp,
     client: input.client,
+    ...(input.rest ? { rest: input.rest } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { ClientRegistry } from './clients/client-registry';
 import type { Config } from './config';
 import type { GatewayContext } from './context';
 import { DirectiveIndexHolder } from './directives/directive-index-holder';
+import { QueryPlanners } from './execution/query-planners';
 import type { CertificateReloadOutcome } from './edge/certificate-watcher';
 import { createListener, type Listener } from './edge/listener';
 import { Limits } from './limits/limits';
@@ -24,6 +25,7 @@ import { readinessChecks, type Lifecycle } from './wiring/readiness';
 import { buildSecurity, type Security } from './wiring/security';
 import { buildSharedState, type SharedState } from './wiring/shared-state';
 import { buildSubgraphLayer, type SubgraphLayer } from './wiring/subgraph-layer';
+import { setUpSubscriptions, type Subscriptions } from './subscriptions/setup';
 
 
 export interface GatewayDeps {
@@ -56,6 +58,9 @@ export interface GatewayHandle {
   /** The subgraph data sources ApolloGateway built, for our own plan executor (execution/). */
   services: SubgraphServices;
 }
+
+/** The planner of the @defer path (incremental/): ApolloGateway's, with Defer nodes. */
+const DEFER_PLANNER = { incrementalDelivery: { enableDefer: true }, exposeDocumentNodeInFetchNode: true } as const;
 
 /** The composition root: builds each layer in order and starts listening. Decides nothing itself. */
 export async function startGateway(config: Config, deps: GatewayDeps = {}): Promise<GatewayHandle> {
@@ -93,9 +98,16 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   const apollo = buildApolloServer(config, {
     log, gateway: authorization.gateway, httpServer: listener.drainPluginServer, caches, clients, limits, directives,
     authorization: authorization.decisions, metrics, usage, responseHeaders: subgraphs.responseHeaders,
+    // ApolloGateway's planner must not plan Defer nodes (its executor refuses them): @defer gets a planner of its own.
+    defer: config.defer ? { planners: new QueryPlanners(gateway, DEFER_PLANNER), services: subgraphs.services, apolloGateway: gateway } : undefined,
   });
+  // Subscriptions (issue #14): WebSocket, multipart and SSE doors over the same pipeline and fetch path.
+  const subscriptions = config.subscriptions
+    ? setUpSubscriptions(config, { gateway, subgraphs, authorization: authorization.decisions, authenticator: security.authenticator, registry: metrics.registry, log })
+    : undefined;
+  subscriptions?.attachWebSocket({ server: listener.server, path: GRAPHQL_PATH, apollo, clients, limits, accepting: () => state === 'serving' });
   const checks = readinessChecks(config, { lifecycle, supergraph: shared.supergraph, redis: shared.redis, resilience: subgraphs.resilience, replicas: subgraphs.replicas });
-  listener.serve(buildRouter(config, { log, apollo, authenticator: security.authenticator, clients, limits, metrics, checks, lifecycle }));
+  listener.serve(buildRouter(config, { log, apollo, authenticator: security.authenticator, clients, limits, metrics, checks, lifecycle, schema: gateway, ...(subscriptions ? { stream: subscriptions.streamDoor } : {}) }));
 
   // Listen first: while the supergraph loads (or is still missing), /health answers and /ready
   // says why the gateway is not ready; GraphQL requests get 503 SCHEMA_NOT_READY.
@@ -117,7 +129,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       state = 'draining';
-      await shutDown({ shared, security, limits, listener, apollo, subgraphs }, config.http.shutdownGraceMs);
+      await shutDown({ shared, security, limits, listener, apollo, subgraphs, subscriptions }, config.http.shutdownGraceMs);
       state = 'stopped';
       log.info('gateway stopped');
     })());
@@ -136,8 +148,13 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
 }
 
 /** The order matters: stop taking work, let in-flight requests finish, then close what they used. */
-async function shutDown(parts: { shared: SharedState; security: Security; limits: Limits; listener: Listener; apollo: ApolloServer<GatewayContext>; subgraphs: SubgraphLayer }, graceMs: number): Promise<void> {
+async function shutDown(
+  parts: { shared: SharedState; security: Security; limits: Limits; listener: Listener; apollo: ApolloServer<GatewayContext>; subgraphs: SubgraphLayer; subscriptions: Subscriptions | undefined },
+  graceMs: number,
+): Promise<void> {
   parts.shared.supergraph.abort();
+  // Before the drain: open streams would hold it for the whole grace period (WebSockets get 1001).
+  await parts.subscriptions?.shutdown(graceMs);
   // TLS: close our HTTP/2 + HTTP/1.1 listener gracefully first (Apollo's drain plugin cannot, see edge/listener.ts).
   await parts.listener.drain(graceMs);
   // apollo.stop() runs the drain plugin (closes the listener, waits for in-flight requests up

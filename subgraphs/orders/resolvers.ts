@@ -4,6 +4,8 @@ import type { SubgraphContext } from '../shared/context';
 import type { SubgraphResolvers } from '../shared/definition';
 import { subgraphError } from '../shared/errors';
 import { createByKeyLoader, createUserListLoader } from '../shared/loaders';
+import type { OrderEvents } from './events';
+import type { OrderProgression } from './progression';
 import type { OrderRecord, OrdersStore } from './store';
 
 export function createOrdersLoaders(store: OrdersStore) {
@@ -21,7 +23,12 @@ interface PlaceOrderInput {
   items: ReadonlyArray<{ sku: string; quantity: number }>;
 }
 
-export function createOrdersResolvers(store: OrdersStore): SubgraphResolvers<OrdersLoaders> {
+export interface OrdersResolverDeps {
+  events: OrderEvents;
+  progression: OrderProgression;
+}
+
+export function createOrdersResolvers(store: OrdersStore, { events, progression }: OrdersResolverDeps): SubgraphResolvers<OrdersLoaders> {
   return {
     Query: {
       order: async (_: unknown, args: { id: string }, ctx: Context) => ownOrder(await ctx.loaders.orderById.load(args.id), ctx),
@@ -32,7 +39,25 @@ export function createOrdersResolvers(store: OrdersStore): SubgraphResolvers<Ord
         const order = await store.place({ userId, lines: priceLines(input.items) });
         ctx.loaders.ordersByUser.clearAll();
         ctx.log.debug({ orderId: order.id, userId }, 'order placed');
+        await events.changed(order);
+        progression.start(order);
         return order;
+      },
+      cancelOrder: async (_: unknown, args: { id: string }, ctx: Context) => {
+        const order = ownOrder(await ctx.loaders.orderById.load(args.id), ctx);
+        if (!order) throw subgraphError('NOT_FOUND', `No order ${args.id}`);
+        if (order.status !== 'PENDING') throw subgraphError('BAD_USER_INPUT', 'Only a PENDING order can be cancelled', { field: 'id', status: order.status });
+        const cancelled = (await store.setStatus(order.id, 'CANCELLED')) ?? order;
+        ctx.log.debug({ orderId: order.id }, 'order cancelled');
+        await events.changed(cancelled);
+        return cancelled;
+      },
+    },
+    Subscription: {
+      orderStatusChanged: {
+        // Another user's orders need `admin` (FORBIDDEN otherwise), as for every per-user field.
+        subscribe: (_: unknown, args: { userId?: string | null }, ctx: Context) => events.stream(actingUserId(args.userId, ctx.principal)),
+        resolve: (order: OrderRecord) => order,
       },
     },
     User: {

@@ -1,9 +1,9 @@
 /** Data access for orders. No GraphQL here: resolvers.ts adapts it. */
 import { centsToAmount, type Product } from '../shared/catalog';
-import { orderId, seededUserIds, seedOrdersForUser, type OrderRecord } from '../shared/seed';
+import { orderId, seededUserIds, seedOrdersForUser, type OrderRecord, type OrderStatus } from '../shared/seed';
 import { UserLists } from '../shared/user-lists';
 
-export type { OrderRecord };
+export type { OrderRecord, OrderStatus };
 
 export interface NewOrder {
   userId: string;
@@ -60,6 +60,13 @@ export class OrdersStore {
     };
     this.orders.set(order.id, order);
     this.byUser.addNewest(userId, order);
+    return order;
+  }
+
+  /** Sets an order's status (in place: the per-user lists hold the same record); undefined for an unknown id. */
+  async setStatus(id: string, status: OrderStatus): Promise<OrderRecord | undefined> {
+    const order = this.orders.get(id);
+    if (order) order.status = status;
     return order;
   }
 }

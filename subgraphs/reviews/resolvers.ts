@@ -4,7 +4,8 @@ import type { SubgraphContext } from '../shared/context';
 import type { SubgraphResolvers } from '../shared/definition';
 import { subgraphError } from '../shared/errors';
 import { createByUserLoader, createUserListLoader } from '../shared/loaders';
-import type { ReviewsStore, ReviewStatsRecord } from './store';
+import type { ReviewEvents } from './events';
+import type { ReviewRecord, ReviewsStore, ReviewStatsRecord } from './store';
 
 export function createReviewsLoaders(store: ReviewsStore) {
   return {
@@ -26,7 +27,7 @@ interface AddReviewInput {
   body: string;
 }
 
-export function createReviewsResolvers(store: ReviewsStore): SubgraphResolvers<ReviewsLoaders> {
+export function createReviewsResolvers(store: ReviewsStore, events: ReviewEvents): SubgraphResolvers<ReviewsLoaders> {
   return {
     Mutation: {
       addReview: async (_: unknown, { input }: { input: AddReviewInput }, ctx: Context) => {
@@ -40,8 +41,19 @@ export function createReviewsResolvers(store: ReviewsStore): SubgraphResolvers<R
         const review = await store.add({ userId, productSku: input.productSku, rating: input.rating, body: input.body });
         ctx.loaders.reviewsByUser.clearAll();
         ctx.loaders.statsByUser.clear(userId);
+        await events.added(review);
         return review;
       },
+    },
+    Subscription: {
+      reviewAdded: {
+        subscribe: (_: unknown, args: { productSku?: string | null }) => events.stream(args.productSku),
+        resolve: (review: ReviewRecord) => review,
+      },
+    },
+    Review: {
+      // The users subgraph resolves the rest of the author (an entity reference).
+      author: (review: ReviewRecord) => ({ id: review.userId }),
     },
     User: {
       reviews: (user: { id: string }, args: { first?: number | null }, ctx: Context) =>

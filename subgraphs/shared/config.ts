@@ -1,6 +1,6 @@
 /**
  * Environment for a standalone subgraph process (`subgraphs/<name>/main.ts`). Plain parsing, no schema
- * library: six variables do not need one. Unset or empty → default; set but invalid → collected, and
+ * library: nine variables do not need one. Unset or empty → default; set but invalid → collected, and
  * one ConfigError lists every bad variable.
  */
 import { DEV_IDENTITY_SECRET } from './identity';
@@ -19,6 +19,12 @@ export interface SubgraphConfig {
   readonly seedUsers: number;
   /** SUBGRAPH_IDENTITY_SECRET: HMAC secret shared with the gateway (≥ 32 characters). @default DEV_IDENTITY_SECRET (refused when NODE_ENV=production) */
   readonly identitySecret: string;
+  /** REDIS_URL: events go through Redis pub/sub, so every replica's subscribers see every replica's mutations. @default unset (in memory, one process) */
+  readonly redisUrl: string | undefined;
+  /** REDIS_KEY_PREFIX: prefix of the pub/sub channels (deployments sharing a Redis stay apart). @default 'frontdoor:' */
+  readonly redisKeyPrefix: string;
+  /** ORDER_PROGRESSION_MS (orders): placed orders move PENDING → PAID → SHIPPED → DELIVERED this often, in ms. @default 0 (off; `npm start` sets 15000) */
+  readonly orderProgressionMs: number;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -50,6 +56,9 @@ export function loadSubgraphConfig(env: Env, defaults: { port: number }): Subgra
     logLevel: read('LOG_LEVEL', 'info', (raw) => (LOG_LEVELS.includes(raw) ? raw : undefined), LOG_LEVELS.join('|')),
     seedUsers: read('SEED_USERS', DEFAULT_SEED_USERS, integerIn(1, 1_000_000), 'an integer 1–1000000'),
     identitySecret: read('SUBGRAPH_IDENTITY_SECRET', DEV_IDENTITY_SECRET, (raw) => (raw.length >= 32 ? raw : undefined), 'at least 32 characters'),
+    redisUrl: read<string | undefined>('REDIS_URL', undefined, (raw) => (/^rediss?:\/\//.test(raw) ? raw : undefined), 'a redis:// or rediss:// URL'),
+    redisKeyPrefix: read('REDIS_KEY_PREFIX', 'frontdoor:', (raw) => raw, 'a prefix'),
+    orderProgressionMs: read('ORDER_PROGRESSION_MS', 0, integerIn(0, 86_400_000), 'an integer 0–86400000 (ms)'),
   };
   if (env['NODE_ENV'] === 'production' && config.identitySecret === DEV_IDENTITY_SECRET) {
     issues.push('SUBGRAPH_IDENTITY_SECRET: must be set in production (the development default is public)');

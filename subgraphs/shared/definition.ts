@@ -8,11 +8,16 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { DocumentNode } from 'graphql';
 import { gql } from 'graphql-tag';
 import type { SubgraphContext } from './context';
+import type { PubSub } from './pubsub';
 
 /** Options every subgraph factory accepts. */
 export interface CreateSubgraphOptions {
   /** Number of seeded users ("1".."N"). @default 1000 (DEFAULT_SEED_USERS) */
   seedUsers?: number;
+  /** Where mutations publish and subscriptions listen. @default a new in-memory pub/sub (closed with the subgraph) */
+  pubsub?: PubSub;
+  /** orders: move each placed order PENDING → PAID → SHIPPED → DELIVERED this often, in ms. @default 0 (off) */
+  orderProgressionMs?: number;
 }
 
 export type SubgraphName = 'users' | 'orders' | 'payments' | 'wishlist' | 'reviews';
@@ -28,6 +33,8 @@ export interface SubgraphDefinition<TStore = unknown> {
   readonly store: TStore;
   /** Called once per request by the context function. */
   createLoaders(): unknown;
+  /** Releases what the definition owns (timers, its own pub/sub); called once the server has stopped. */
+  dispose?(): Promise<void>;
 }
 
 export interface SubgraphSpec<TStore, TLoaders> {
@@ -36,6 +43,7 @@ export interface SubgraphSpec<TStore, TLoaders> {
   store: TStore;
   createLoaders: () => TLoaders;
   resolvers: SubgraphResolvers<TLoaders>;
+  dispose?: () => Promise<void>;
 }
 
 /**

@@ -10,6 +10,7 @@ import type { SubgraphDefinition, SubgraphName } from './definition';
 import { DEV_IDENTITY_SECRET } from './identity';
 import { createLogger } from './logger';
 import { serveGraphQL } from './http-server';
+import { serveWebSocket } from './ws-server';
 import { latencyPlugin, requestLogPlugin, requestRecorderPlugin, responseHeadersPlugin } from './plugins';
 
 /** One GraphQL request as a subgraph received it (see StartSubgraphOptions.recordRequests). */
@@ -52,7 +53,9 @@ export interface SubgraphHandle {
   clearRequests(): void;
   /** Changes the injected latency of a running subgraph, in ms (0 turns it off). */
   setLatencyMs(latencyMs: number): void;
-  /** Drains in-flight requests, then closes the port. Idempotent: a second call returns the same promise. */
+  /** Subscriptions streaming over WebSocket right now (tests wait for theirs to be live). */
+  openSubscriptions(): number;
+  /** Closes WebSockets (1001), drains in-flight requests, then closes the port. Idempotent: a second call returns the same promise. */
   stop(): Promise<void>;
 }
 
@@ -70,8 +73,9 @@ export async function startSubgraph(def: SubgraphDefinition, opts: StartSubgraph
     opts.responseHeaders !== undefined && responseHeadersPlugin(opts.responseHeaders),
     requestLogPlugin(),
   ];
+  const schema = buildSubgraphSchema([{ typeDefs: def.typeDefs, resolvers: def.resolvers }]);
   const server = new ApolloServer<SubgraphContext>({
-    schema: buildSubgraphSchema([{ typeDefs: def.typeDefs, resolvers: def.resolvers }]),
+    schema,
     introspection: true,
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGTERM/SIGINT; Apollo's own handler would race it.
@@ -79,10 +83,18 @@ export async function startSubgraph(def: SubgraphDefinition, opts: StartSubgraph
     logger: log,
     plugins: plugins.filter((plugin) => plugin !== false),
   });
-  const { port: actualPort } = await serveGraphQL(server, {
+  const { port: actualPort, httpServer } = await serveGraphQL(server, {
     port,
     host,
     context: async (req) => buildContext(toRequestHeaders(req.headers), log, () => def.createLoaders(), identitySecret),
+  });
+  // Subscriptions (and any operation) over WebSocket, same port, same identity rules.
+  const webSocket = serveWebSocket({
+    httpServer,
+    schema,
+    log,
+    identitySecret,
+    context: (headers) => buildContext(headers, log, () => def.createLoaders(), identitySecret),
   });
   const url = `http://${connectableHost(host)}:${actualPort}/graphql`;
   log.info({ url }, 'subgraph listening');
@@ -99,13 +111,19 @@ export async function startSubgraph(def: SubgraphDefinition, opts: StartSubgraph
     setLatencyMs: (next) => {
       latencyMs = checkLatencyMs(next);
     },
+    openSubscriptions: () => webSocket.openSubscriptions(),
     stop: () => {
       switch (state.kind) {
         case 'running': {
-          const done = server.stop().then(() => {
-            state = { kind: 'stopped' };
-            log.info('subgraph stopped');
-          });
+          // Upgraded sockets are not HTTP connections: the drain below would not see them.
+          const done = webSocket
+            .close()
+            .then(() => server.stop())
+            .then(() => def.dispose?.())
+            .then(() => {
+              state = { kind: 'stopped' };
+              log.info('subgraph stopped');
+            });
           state = { kind: 'stopping', done };
           return done;
         }

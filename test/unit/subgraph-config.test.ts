@@ -7,19 +7,39 @@ describe('loadSubgraphConfig', () => {
     const config = loadSubgraphConfig({}, { port: 4002 });
 
     // Assert
-    expect(config).toEqual({ port: 4002, host: '127.0.0.1', latencyMs: 0, logLevel: 'info', seedUsers: 1000, identitySecret: DEV_IDENTITY_SECRET });
+    expect(config).toEqual({
+      port: 4002,
+      host: '127.0.0.1',
+      latencyMs: 0,
+      logLevel: 'info',
+      seedUsers: 1000,
+      identitySecret: DEV_IDENTITY_SECRET,
+      redisUrl: undefined,
+      redisKeyPrefix: 'frontdoor:',
+      orderProgressionMs: 0,
+    });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
   it('when every variable is valid, then they are parsed', () => {
     // Act
     const config = loadSubgraphConfig(
-      { PORT: '5001', HOST: '0.0.0.0', SUBGRAPH_LATENCY_MS: '25', LOG_LEVEL: 'debug', SEED_USERS: '50' },
+      { PORT: '5001', HOST: '0.0.0.0', SUBGRAPH_LATENCY_MS: '25', LOG_LEVEL: 'debug', SEED_USERS: '50', REDIS_URL: 'redis://r:6379', REDIS_KEY_PREFIX: 'x:', ORDER_PROGRESSION_MS: '1500' },
       { port: 4001 },
     );
 
     // Assert
-    expect(config).toEqual({ port: 5001, host: '0.0.0.0', latencyMs: 25, logLevel: 'debug', seedUsers: 50, identitySecret: DEV_IDENTITY_SECRET });
+    expect(config).toEqual({
+      port: 5001,
+      host: '0.0.0.0',
+      latencyMs: 25,
+      logLevel: 'debug',
+      seedUsers: 50,
+      identitySecret: DEV_IDENTITY_SECRET,
+      redisUrl: 'redis://r:6379',
+      redisKeyPrefix: 'x:',
+      orderProgressionMs: 1500,
+    });
   });
 
   it('when a variable is empty, then it counts as unset', () => {
@@ -29,7 +49,7 @@ describe('loadSubgraphConfig', () => {
 
   it('when several variables are invalid, then one ConfigError lists each of them', () => {
     // Arrange
-    const env = { PORT: '70000', SUBGRAPH_LATENCY_MS: '-5', LOG_LEVEL: 'loud', SEED_USERS: '1.5' };
+    const env = { PORT: '70000', SUBGRAPH_LATENCY_MS: '-5', LOG_LEVEL: 'loud', SEED_USERS: '1.5', REDIS_URL: 'http://x', ORDER_PROGRESSION_MS: 'soon' };
 
     // Act
     let thrown: unknown;
@@ -43,7 +63,7 @@ describe('loadSubgraphConfig', () => {
     expect(thrown).toBeInstanceOf(ConfigError);
     const { code, issues } = thrown as ConfigError;
     expect(code).toBe('CONFIG_INVALID');
-    expect(issues.map((issue) => issue.split(':')[0])).toEqual(['PORT', 'SUBGRAPH_LATENCY_MS', 'LOG_LEVEL', 'SEED_USERS']);
+    expect(issues.map((issue) => issue.split(':')[0])).toEqual(['PORT', 'SUBGRAPH_LATENCY_MS', 'LOG_LEVEL', 'SEED_USERS', 'REDIS_URL', 'ORDER_PROGRESSION_MS']);
   });
 });
 

@@ -24,6 +24,8 @@ import type { TrustedDocuments } from '../cache/manifest';
 import { responseCachePlugin, type ResponseCachePluginOptions } from './response-cache';
 import { trustedDocumentsPlugin } from './trusted-documents';
 import { clientPolicyPlugin, type ClientPolicyPluginOptions } from './client-policy';
+import { subscriptionsPlugin } from './subscriptions';
+import { deferPlugin, type DeferPluginOptions } from './defer';
 
 export interface PluginDeps {
   httpServer: Server;
@@ -42,6 +44,8 @@ export interface PluginDeps {
   clientPolicy?: ClientPolicyPluginOptions;
   /** Present when SUBGRAPH_RESPONSE_HEADERS lists any header. */
   responseHeaders?: ResponseHeaderCollector;
+  /** Present when DEFER_ENABLED: @defer streamed as multipart/mixed. */
+  defer?: DeferPluginOptions;
 }
 
 /** The ordered plugin list: the only place plugin order is decided. */
@@ -62,9 +66,13 @@ export function buildPlugins(config: Config, deps: PluginDeps): ApolloServerPlug
     // Per-client allowed operations and introspection (didResolveOperation), before any limit is consumed.
     deps.clientPolicy ? clientPolicyPlugin(deps.clientPolicy) : false,
     limitsPlugin({ limits: deps.limits, directives: deps.directives, ...(deps.authorization ? { authorization: deps.authorization } : {}) }),
+    // Hands subscriptions to their door in responseForOperation, after every check above.
+    subscriptionsPlugin(),
     // Its lookup (responseForOperation) runs after every didResolveOperation check, so
     // authorization and limits apply to cache hits too.
     deps.responseCache ? responseCachePlugin(deps.responseCache) : false,
+    // After the response cache: a fresh entry answers a deferred query whole (docs/defer.md).
+    deps.defer ? deferPlugin(deps.defer) : false,
     deps.responseHeaders ? responseHeadersPlugin({ collector: deps.responseHeaders }) : false,
     // After every plugin that changes the response (their willSendResponse runs first, up to its
     // first await): these record what the client receives.
