@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../gateway/src/config';
 import { createLogger } from '../../gateway/src/logger';
+import { seedRevocationEpochs } from '../../gateway/src/auth/redis-revocations';
+import { closeRedis, connectRedis } from '../../gateway/src/redis';
 import { startGateway, type GatewayDeps, type GatewayHandle } from '../../gateway/src/server';
+import type { RedisConfig } from '../../gateway/src/store/redis-config';
 import type { SubgraphName } from '../../subgraphs/shared/definition';
 import { startSubgraph, type SubgraphHandle } from '../../subgraphs/shared/server';
 import { createSubgraph, SUBGRAPH_NAMES } from '../../subgraphs/registry';
@@ -96,7 +99,31 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
  */
 export async function startTestGateway(env: Record<string, string>, deps: GatewayDeps = {}): Promise<GatewayHandle> {
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', SUPERGRAPH_WATCH: 'false', SHUTDOWN_GRACE_MS: '2000', ...env });
+  if (config.redis) await seedNewPrefix(config.redis);
   return startGateway(config, { log: createLogger(config.log), ...deps });
+}
+
+/** Key prefixes (per Redis) this test process has started a gateway on. */
+const seededPrefixes = new Set<string>();
+
+/**
+ * The first gateway on a fresh key prefix would create its revocation epoch markers with "now",
+ * refusing every token issued in the same second (auth/redis-revocations.ts: a new prefix looks
+ * like one that lost its data). Tests sign their tokens right after start, so a new prefix is
+ * declared new instead, as an operator would for a new deployment. Only the first time a prefix is
+ * seen: a gateway started after a test wiped Redis must not wave the loss away.
+ */
+async function seedNewPrefix(redis: RedisConfig): Promise<void> {
+  const id = `${JSON.stringify(redis.topology)} ${redis.keyPrefix}`;
+  if (seededPrefixes.has(id)) return;
+  seededPrefixes.add(id);
+  const client = await connectRedis(redis, createLogger({ level: 'silent', pretty: false })).catch(() => undefined);
+  if (!client) return; // a test of an unreachable Redis
+  try {
+    await seedRevocationEpochs(client, 0);
+  } finally {
+    await closeRedis(client);
+  }
 }
 
 /** SUBGRAPH_URL_<NAME> for every running subgraph, pointing a gateway at them. */
@@ -114,9 +141,9 @@ export function startExtraGateway(stack: Stack, env: Record<string, string> = {}
   return startTestGateway({ ...subgraphUrlEnv(stack.subgraphs), ...env });
 }
 
-/** A key prefix no other test uses, so tests can share one Redis without FLUSHALL. */
+/** A key prefix no other test uses, so tests can share one Redis without FLUSHALL; the run's teardown removes its keys. */
 export function uniqueKeyPrefix(): string {
-  return `t:${randomUUID()}:`;
+  return `t:${process.env.FRONTDOOR_TEST_RUN ?? 'local'}:${randomUUID()}:`;
 }
 
 /** The Redis the jest globalSetup found or started for this run. */

@@ -30,6 +30,9 @@ function freePort() {
 }
 
 module.exports = async function redisGlobalSetup() {
+  // Every key prefix of this run starts with it (helpers/stack.ts uniqueKeyPrefix), so teardown
+  // can remove this run's keys from a shared Redis without touching anyone else's.
+  process.env.FRONTDOOR_TEST_RUN = require('node:crypto').randomUUID();
   if (process.env.REDIS_URL) {
     const url = new URL(process.env.REDIS_URL);
     if (await ping(url.hostname, Number(url.port || 6379))) return;

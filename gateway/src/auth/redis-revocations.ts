@@ -9,8 +9,8 @@ import { LocalRevocations, revocationKey, type RevocationList, type RevocationVe
  * The epoch marker of one caller tag: when Redis last started holding revocations for it, in ms
  * (Redis's clock). It has no TTL, so it disappears only when Redis loses data: a restart without
  * persistence, a flush, a failover to an empty replica. A missing marker is re-created with
- * "now", and every token issued in an earlier second is refused from then on: any revocation
- * made before the loss is among them. Revocations are kept no longer than their token's `exp`,
+ * "now", and every token issued in the same or an earlier second is refused from then on (`iat`
+ * has whole seconds): any revocation made before the loss is among them. Revocations are kept no longer than their token's `exp`,
  * so the rule only ever costs a new sign-in, once.
  */
 const ENSURE_EPOCH = `
@@ -19,6 +19,17 @@ local t = redis.call('TIME')
 redis.call('SET', KEYS[1], tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
 return 1
 `;
+
+/**
+ * Creates the markers that do not exist yet with `sinceMs` instead of "now": a deliberate
+ * statement that this Redis (and key prefix) is new and never lost a revocation, so tokens issued
+ * since then are accepted. For a new deployment, or a test's fresh key prefix; never after a loss.
+ * Returns how many it created.
+ */
+export async function seedRevocationEpochs(redis: RedisClient, sinceMs: number): Promise<number> {
+  const created = await Promise.all(allTags().map((tag) => redis.set(epochKey(tag), String(sinceMs), 'NX')));
+  return created.filter((r) => r === 'OK').length;
+}
 
 /**
  * One round trip: KEYS[1] the caller tag's epoch marker, KEYS[2] the token's revocation key,
@@ -35,7 +46,8 @@ if epoch == nil then
   lost = 1
 end
 local iat = tonumber(ARGV[1])
-if iat < 0 or iat < math.floor(epoch / 1000) then return {2, lost} end
+-- iat has whole seconds: a token of the marker's own second may be older than the marker.
+if iat < 0 or iat <= math.floor(epoch / 1000) then return {2, lost} end
 if redis.call('EXISTS', KEYS[2]) == 1 then return {1, lost} end
 return {0, lost}
 `;

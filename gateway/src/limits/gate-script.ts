@@ -52,7 +52,8 @@ if iat > -2 then
     redis.call('SET', KEYS[1], now)
     lost = 1
   end
-  if iat < 0 or iat < math.floor(epoch / 1000) then return finish({2, lost, 0}) end
+  -- iat has whole seconds: a token of the marker's own second may be older than the marker.
+  if iat < 0 or iat <= math.floor(epoch / 1000) then return finish({2, lost, 0}) end
   if redis.call('EXISTS', KEYS[2]) == 1 then return finish({1, lost, 0}) end
 end
 
