@@ -9,6 +9,8 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
+import { Redis } from 'ioredis';
+import { seedRevocationEpochs } from '../gateway/src/auth/redis-revocations';
 import type { BenchRedis } from './features';
 import { freePort, type Child } from './processes';
 
@@ -16,7 +18,10 @@ export type BenchRedisStart = { ok: true; redis: BenchRedis; children: Child[]; 
 
 export async function startBenchRedis(env: NodeJS.ProcessEnv = process.env): Promise<BenchRedisStart> {
   const keyPrefix = `bench:${randomUUID()}:`;
-  if (env.BENCH_REDIS_URL) return { ok: true, redis: { url: env.BENCH_REDIS_URL, keyPrefix }, children: [], origin: `BENCH_REDIS_URL (${env.BENCH_REDIS_URL})` };
+  if (env.BENCH_REDIS_URL) {
+    await declareNew(env.BENCH_REDIS_URL, keyPrefix);
+    return { ok: true, redis: { url: env.BENCH_REDIS_URL, keyPrefix }, children: [], origin: `BENCH_REDIS_URL (${env.BENCH_REDIS_URL})` };
+  }
   const port = await freePort();
   const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'ignore', 'pipe'] });
   const child: Child = { name: 'redis-server', proc, stderrTail: [] };
@@ -24,10 +29,28 @@ export async function startBenchRedis(env: NodeJS.ProcessEnv = process.env): Pro
   for (let i = 0; i < 50; i += 1) {
     const failed = await Promise.race([spawnError, new Promise<undefined>((r) => setTimeout(r, 100, undefined))]);
     if (failed !== undefined) return { ok: false, reason: `redis-server could not start (${failed})` };
-    if (await answersPing(port)) return { ok: true, redis: { url: `redis://127.0.0.1:${port}`, keyPrefix }, children: [child], origin: `its own redis-server on port ${port}, no persistence` };
+    if (await answersPing(port)) {
+      await declareNew(`redis://127.0.0.1:${port}`, keyPrefix);
+      return { ok: true, redis: { url: `redis://127.0.0.1:${port}`, keyPrefix }, children: [child], origin: `its own redis-server on port ${port}, no persistence` };
+    }
   }
   proc.kill('SIGKILL');
   return { ok: false, reason: 'redis-server did not answer PING within 5 s' };
+}
+
+/**
+ * The caller pool's tokens are signed before the gateways start; a gateway's first start on a new
+ * key prefix would refuse every token issued up to then (auth/redis-revocations.ts: a new prefix
+ * looks like one that lost its revocations). This prefix is new, so it is declared new.
+ */
+async function declareNew(url: string, keyPrefix: string): Promise<void> {
+  const redis = new Redis(url, { keyPrefix, lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    await seedRevocationEpochs(redis, 0);
+  } finally {
+    redis.disconnect();
+  }
 }
 
 function answersPing(port: number): Promise<boolean> {
