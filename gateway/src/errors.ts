@@ -12,7 +12,7 @@ export const ERRORS = {
   GRAPHQL_PARSE_FAILED: { http: 400, message: 'Syntax error in the operation', source: 'Apollo Server' },
   GRAPHQL_VALIDATION_FAILED: { http: 400, message: 'The operation is not valid against the schema', source: 'Apollo Server' },
   BAD_USER_INPUT: { http: 400, message: 'Invalid input', source: 'Apollo Server (variables), limits plugin (`@listSize` slicing arguments), subgraphs (arguments; then 200 partial)' },
-  OPERATION_RESOLUTION_FAILURE: { http: 400, message: 'Could not pick the operation to run', source: 'Apollo Server' },
+  OPERATION_RESOLUTION_FAILURE: { http: 400, message: 'Could not pick the operation to run', source: 'operation-resolution plugin: several operations and no `operationName`, or an `operationName` the document does not define' },
   PERSISTED_QUERY_NOT_FOUND: { http: 200, message: 'PersistedQueryNotFound', source: 'Apollo Server (APQ): unknown hash; the client resends it with the query' },
   PERSISTED_QUERY_NOT_SUPPORTED: { http: 200, message: 'PersistedQueryNotSupported', source: 'Apollo Server (`APQ_ENABLED=false`)' },
   PERSISTED_QUERY_NOT_IN_LIST: { http: 403, message: 'This operation is not in the list of trusted operations', source: 'trusted documents (`PERSISTED_QUERIES_SAFELIST`, or a client policy with `operations: persisted`, + `client`): the operation is valid but not in the manifest' },

@@ -22,6 +22,7 @@ import { formatError } from './errors';
 import { sendHealth, sendReady, type ReadinessCheck, type ReadinessResult } from './health';
 import { graphqlHandler, sendError } from './http/graphql-handler';
 import { clientIp } from './http/client-ip';
+import { ErrorOrigins } from './observability/error-origins';
 import { GatewayMetrics } from './observability/metrics';
 import { withRequestSpan } from './observability/tracing';
 import { resolveRequestId } from './http/request-id';
@@ -152,6 +153,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     },
   });
   const httpServer = listener.drainPluginServer;
+  const errorOrigins = new ErrorOrigins();
   const apollo = new ApolloServer<GatewayContext>({
     // Filter mode changes the document before planning, which only a wrapped executor can do.
     gateway: authorization ? authorizingGateway(gateway, authorization) : gateway,
@@ -163,7 +165,8 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     logger: apolloLogger(log),
     formatError: formatError({
       exposeDetails: config.graphql.exposeErrorDetails,
-      onMasked: (formatted, original) => log.error({ error: formatted, cause: describe(original) }, 'masked error'),
+      // The request's own logger (with its requestId) when the error is known to belong to one.
+      onMasked: (formatted, original) => (errorOrigins.logFor(original) ?? log).error({ error: formatted, cause: describe(original) }, 'masked error'),
     }),
     // APQ store (Redis when shared) + manifest ids; `false` turns persisted queries off entirely.
     persistedQueries: caches.persistedQueries ? { cache: caches.persistedQueries, ...(config.cache.apq ? { ttl: config.cache.apq.ttlS } : {}) } : false,
@@ -174,6 +177,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
       directives,
       ...(authorization ? { authorization } : {}),
       metrics,
+      errorOrigins,
       ...(clients.needsOperationChecks ? { clientPolicy: { trusted: caches.trustedDocuments } } : {}),
       ...(responseHeaders ? { responseHeaders } : {}),
       ...(caches.response
@@ -230,7 +234,8 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
         context.client = clients.identify(req.headers, principal);
         return { ...context, principal };
       };
-      const onRejected = (code: string, status: number) => {
+      const onRejected = (code: string, status: number, error?: unknown) => {
+        if (error !== undefined) errorOrigins.remember([error], context.log);
         const { client } = context;
         context.log.info(
           { operationName: null, status, durationMs: sinceMs(startedAtMs), errorCodes: [code], clientIp: context.clientIp, clientName: client.name, clientVersion: client.version, clientPolicy: client.policy.name },

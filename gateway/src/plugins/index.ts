@@ -12,6 +12,9 @@ import type { AuthorizationDecisions } from '../auth/authorization-decisions';
 import type { DirectiveIndexHolder } from '../directives/directive-index-holder';
 import type { Limits } from '../limits/limits';
 import { limitsPlugin } from './limits';
+import { operationResolutionPlugin } from './operation-resolution';
+import type { ErrorOrigins } from '../observability/error-origins';
+import { errorOriginsPlugin } from './error-origins';
 import { authorizationRejectPlugin } from './authorization-reject';
 import type { GatewayMetrics } from '../observability/metrics';
 import { metricsPlugin } from './metrics';
@@ -42,6 +45,8 @@ export interface PluginDeps {
   clientPolicy?: ClientPolicyPluginOptions;
   /** Present when SUBGRAPH_RESPONSE_HEADERS lists any header. */
   responseHeaders?: ResponseHeaderCollector;
+  /** Where each request's errors are remembered for the `masked error` log line. */
+  errorOrigins: ErrorOrigins;
 }
 
 /** The ordered plugin list: the only place plugin order is decided. */
@@ -54,6 +59,9 @@ export function buildPlugins(config: Config, deps: PluginDeps): ApolloServerPlug
     config.graphql.sandbox
       ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
       : ApolloServerPluginLandingPageDisabled(),
+    errorOriginsPlugin(deps.errorOrigins),
+    // First of the didResolveOperation checks: without an operation the others have nothing to check.
+    operationResolutionPlugin(),
     // Authorization before any limit: a refused operation costs nothing further.
     config.auth.authorizationMode === 'reject' && authorizationRejectPlugin({ directives: deps.directives }),
     deps.usage !== undefined && usageRecordingPlugin({ aggregator: deps.usage.aggregator }),

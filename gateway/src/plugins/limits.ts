@@ -33,7 +33,7 @@ export function limitsPlugin(opts: LimitsPluginOptions): ApolloServerPlugin<Gate
     async requestDidStart() {
       return {
         async didResolveOperation({ contextValue, schema, document, operation, request }) {
-          if (!operation) return; // Apollo Server has already answered OPERATION_RESOLUTION_FAILURE
+          if (!operation) return; // plugins/operation-resolution.ts refuses it (OPERATION_RESOLUTION_FAILURE)
           const violation = checkOperationShape(measureOperation(document, operation), operationLimits);
           if (violation) throw gatewayError(violation.code, violation.extensions);
 
