@@ -6,7 +6,8 @@ import { GraphQLError, type ASTNode, type GraphQLFormattedError } from 'graphql'
  * operation: a status on a field or subgraph error would override the 200 of a partial response.
  */
 export const ERRORS = {
-  BAD_REQUEST: { http: 400, message: 'Bad request', source: 'HTTP layer (malformed JSON), Apollo Server (missing query, CSRF, APQ hash not matching its query; 405 for methods other than GET/POST)' },
+  BAD_REQUEST: { http: 400, message: 'Bad request', source: 'HTTP layer (malformed JSON or HTTP), Apollo Server (missing query, CSRF, APQ hash not matching its query; 405 for methods other than GET/POST)' },
+  REQUEST_HEADERS_TOO_LARGE: { http: 431, message: 'Request headers are too large', source: 'HTTP layer: Node\'s parser, headers over its 16 KiB limit' },
   PAYLOAD_TOO_LARGE: { http: 413, message: 'Request body is too large', source: 'HTTP layer (`MAX_BODY_BYTES`)' },
   NOT_FOUND: { http: 404, message: 'Not found', source: 'HTTP layer (unknown path); subgraphs (then 200 partial)' },
   GRAPHQL_PARSE_FAILED: { http: 400, message: 'Syntax error in the operation', source: 'Apollo Server' },

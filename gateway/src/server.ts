@@ -26,6 +26,7 @@ import { ErrorOrigins } from './observability/error-origins';
 import { GatewayMetrics } from './observability/metrics';
 import { withRequestSpan } from './observability/tracing';
 import { resolveRequestId } from './http/request-id';
+import { parseRequestTarget } from './http/request-target';
 import { apolloLogger, createLogger, type Logger } from './logger';
 import { DirectiveIndexHolder } from './directives/directive-index-holder';
 import { Limits } from './limits/limits';
@@ -213,7 +214,8 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     const startedAtMs = performance.now();
     const requestId = resolveRequestId(req.headers['x-request-id']);
     res.setHeader('x-request-id', requestId);
-    const url = new URL(req.url ?? '/', 'http://gateway.invalid');
+    const url = parseRequestTarget(req.url);
+    if (!url) return sendError(res, 'BAD_REQUEST', { reason: 'The request target is not a valid URL' });
     // Before any route, so health checks, errors and preflights carry them too.
     security.apply(req, res, url.pathname);
     // A preflight is answered here and never reaches Apollo Server.
