@@ -25,7 +25,7 @@ export const ERRORS = {
   ALIAS_LIMIT_EXCEEDED: { http: 400, message: 'The operation uses too many aliases', source: 'limits plugin (`MAX_ALIASES`)' },
   ROOT_FIELD_LIMIT_EXCEEDED: { http: 400, message: 'The operation selects too many root fields', source: 'limits plugin (`MAX_ROOT_FIELDS`)' },
   DIRECTIVE_LIMIT_EXCEEDED: { http: 400, message: 'Too many directives on one field', source: 'limits plugin (`MAX_DIRECTIVES_PER_FIELD`)' },
-  COST_ESTIMATED_TOO_EXPENSIVE: { http: 400, message: 'The operation is too expensive', source: 'limits plugin: estimated cost above `COST_MAX` (`COST_MODE=enforce`)' },
+  COST_ESTIMATED_TOO_EXPENSIVE: { http: 400, message: 'The operation is too expensive', source: 'limits plugin: estimated cost above `COST_MAX` or the cost budget\'s capacity, while cost is enforced (`COST_MODE`)' },
   RATE_LIMITED: { http: 429, message: 'Too many requests', source: 'context (`RATE_LIMIT_PER_MINUTE`), limits plugin (a field\'s `@rateLimit`)' },
   THROTTLED: { http: 429, message: 'The cost budget is used up; retry later', source: 'limits plugin: per-caller cost budget (`COST_BUDGET_*`)' },
   RATE_LIMITER_UNAVAILABLE: { http: 503, message: 'Rate limiting is unavailable', source: 'limits: Redis unreachable with `RATE_LIMIT_FAILURE_MODE=fail-closed`' },
