@@ -1,6 +1,6 @@
 import { ERRORS, httpStatus, type ErrorCode } from '../gateway/src/errors';
 
-/** The README's error table, generated from gateway/src/errors.ts (a unit test keeps them equal). */
+/** The error table of docs/errors.md, generated from gateway/src/errors.ts (a unit test keeps them equal). */
 export function renderErrorTable(): string {
   const rows = (Object.keys(ERRORS) as ErrorCode[]).map((code) => {
     const status = httpStatus(code);

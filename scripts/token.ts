@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
-import { DEV_JWT_SECRET } from '../gateway/src/config';
+import { DEV_JWT_SECRET } from '../gateway/src/auth/auth-config';
 
 export interface DevTokenOptions {
   sub: string;

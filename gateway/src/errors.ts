@@ -2,7 +2,7 @@ import { GraphQLError, type ASTNode, type GraphQLFormattedError } from 'graphql'
 
 /**
  * THE table of error codes a client can see. A code exists only if it has a row here and in
- * README.md (a unit test keeps the two equal). `http` is set only for codes that refuse the whole
+ * docs/errors.md (a unit test keeps the two equal). `http` is set only for codes that refuse the whole
  * operation: a status on a field or subgraph error would override the 200 of a partial response.
  */
 export const ERRORS = {

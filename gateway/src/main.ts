@@ -1,5 +1,6 @@
 import { isClusterPrimary, runPrimary } from './cluster';
-import { ConfigError, loadConfig, summarizeConfig } from './config';
+import { ConfigError, loadConfig } from './config';
+import { summarizeConfig } from './config-summary';
 import { createLogger } from './logger';
 import { startTracing } from './observability/tracing';
 import { startGateway } from './server';

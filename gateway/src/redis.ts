@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { RedisConfig } from './config';
+import type { RedisConfig } from './store/redis-config';
 import type { Logger } from './logger';
 
 export type { Redis } from 'ioredis';

@@ -45,7 +45,7 @@ export function mayAccessUser(principal: Principal, userId: string): boolean {
   return principal.id === userId || principal.scopes.includes(ADMIN_SCOPE);
 }
 
-/** The scope that sees and changes anyone's data (README.md, Scopes). */
+/** The scope that sees and changes anyone's data (docs/security.md, Scopes). */
 export const ADMIN_SCOPE = 'admin';
 
 /** The forwarded `x-request-id` when it looks sane, else a fresh UUID. */

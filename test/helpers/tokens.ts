@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload, type KeyLike } from 'jose';
-import { DEV_JWT_SECRET } from '../../gateway/src/config';
+import { DEV_JWT_SECRET } from '../../gateway/src/auth/auth-config';
 import { DEV_IDENTITY_SECRET, signIdentity } from '../../subgraphs/shared/identity';
 
 /** Claims every valid test token has unless overridden: the gateway's default iss/aud, 5 minutes. */

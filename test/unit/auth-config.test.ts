@@ -1,4 +1,5 @@
-import { DEV_IDENTITY_SECRET, DEV_JWT_SECRET, loadConfig } from '../../gateway/src/config';
+import { DEV_IDENTITY_SECRET, DEV_JWT_SECRET } from '../../gateway/src/auth/auth-config';
+import { loadConfig } from '../../gateway/src/config';
 import { DEV_IDENTITY_SECRET as SUBGRAPH_DEV_IDENTITY_SECRET } from '../../subgraphs/shared/identity';
 import { problemsOf } from '../helpers/config-problems';
 

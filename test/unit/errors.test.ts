@@ -5,9 +5,9 @@ import { formatError, gatewayError } from '../../gateway/src/errors';
 import { renderErrorTable } from '../../scripts/error-table';
 
 describe('error table', () => {
-  it('when README.md is read, then it contains the table generated from errors.ts', () => {
-    const readme = readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
-    expect(readme).toContain(renderErrorTable());
+  it('when docs/errors.md is read, then it contains the table generated from errors.ts', () => {
+    const doc = readFileSync(path.join(__dirname, '../../docs/errors.md'), 'utf8');
+    expect(doc).toContain(renderErrorTable());
   });
 
   it('when a whole-operation error is raised, then status and headers travel in extensions.http', () => {

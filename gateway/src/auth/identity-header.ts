@@ -3,7 +3,7 @@ import type { Principal } from './principal';
 
 /**
  * The identity every subgraph call carries, signed so subgraphs can tell it came from the gateway
- * (DESIGN.md decision 8). Format (documented in README.md, verified by subgraphs/shared/identity.ts):
+ * (DESIGN.md decision 8). Format (documented in docs/security.md, "Identity forwarded to subgraphs"; verified by subgraphs/shared/identity.ts):
  *
  *   x-frontdoor-identity: v1.<base64url(JSON {sub, scp, rid, exp})>.<base64url(HMAC-SHA256(secret, "v1." + payload))>
  *

@@ -1,4 +1,5 @@
-import type { AuthConfig, Config } from '../config';
+import type { Config } from '../config';
+import type { AuthConfig } from './auth-config';
 import type { Logger } from '../logger';
 import type { Redis } from '../redis';
 import { createKeyValueStore } from '../store/create-store';
@@ -6,7 +7,7 @@ import { createAuthenticator, type Authenticator } from './authenticate';
 import { createTokenVerifier } from './jwt';
 import { cacheVerifiedTokens } from './verified-tokens';
 
-/** A cached verification is reused at most this long (README: AUTH_TOKEN_CACHE_SIZE). */
+/** A cached verification is reused at most this long (docs/configuration.md: AUTH_TOKEN_CACHE_SIZE). */
 const VERIFIED_TOKEN_MAX_AGE_MS = 60_000;
 import { RevocationList } from './revocation';
 
@@ -16,7 +17,7 @@ import { RevocationList } from './revocation';
  */
 export function setUpAuthentication(auth: AuthConfig, env: Config['env'], redis: Redis | undefined, log: Logger): Authenticator {
   if (auth.keys.kind === 'secret' && auth.keys.isDevSecret && env === 'production') {
-    // Loud on purpose: anyone who has read README.md can mint tokens for this gateway.
+    // Loud on purpose: anyone who has read docs/security.md can mint tokens for this gateway.
     log.warn(
       { variable: 'AUTH_JWT_SECRET' },
       '!!! NODE_ENV=production with the PUBLIC development JWT secret: anyone can sign tokens for this gateway. Set AUTH_JWT_SECRET or AUTH_JWKS_URL !!!',

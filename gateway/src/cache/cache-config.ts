@@ -1,10 +1,8 @@
 import { z } from 'zod';
+import { bool, int } from '../env-values';
 import { loadManifest, type ManifestOperation } from './manifest';
 
-const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-
-/** The caching variables (merged into config.ts's one schema). README.md documents each. */
+/** The caching variables (merged into config.ts's one schema). docs/configuration.md documents each. */
 export const CACHE_ENV = {
   /** Whole-response cache for queries whose merged cache policy allows it. @default true */
   RESPONSE_CACHE_ENABLED: bool.default(true),

@@ -15,7 +15,7 @@ import {
  * response's cache key includes the current generation of each of its subjects; a mutation bumps
  * the generation of each of its subjects, so every instance stops finding the old entries.
  *
- * The rules (README.md, "Response cache"):
+ * The rules (docs/caching.md, "Response cache"):
  *  - query: every root `Query` field that returns the `User` type contributes its `id` argument
  *    (`user(id: "1")` → `User:1`); private entries also depend on the caller (`me`, and whatever
  *    else is private to them);

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { LimitsConfig } from '../config';
+import type { LimitsConfig } from '../limits/limits-config';
 
 /**
- * The client-policy variables, merged into config.ts's one EnvSchema (README.md documents each).
+ * The client-policy variables, merged into config.ts's one EnvSchema (docs/configuration.md documents each).
  * A policy map does not fit one scalar variable: CLIENT_POLICIES is JSON in the environment, or a
  * YAML/JSON mapping under the same key in CONFIG_FILE (config.ts serialises it back to JSON).
  */

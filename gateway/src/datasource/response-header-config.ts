@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** The response-header variables, merged into config.ts's one EnvSchema. README.md ("Response headers from subgraphs") documents each. */
+/** The response-header variables, merged into config.ts's one EnvSchema. docs/configuration.md documents each; docs/resilience.md ("Response headers from subgraphs") how they behave. */
 export const RESPONSE_HEADER_ENV = {
   /**
    * Subgraph response headers copied to the client (comma-separated): `name` from every subgraph,

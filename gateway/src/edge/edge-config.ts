@@ -1,18 +1,12 @@
-import path from 'node:path';
 import { z } from 'zod';
+import { bool, csvList as list, filePath as file, int } from '../env-values';
 import { compileOrigins, type OriginRule } from './origin-patterns';
 import { readPemFiles, unreadableFiles } from './tls-files';
-
-// Local copies of config.ts's helpers: config.ts imports this file, so this file must not import it.
-const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const list = z.string().transform((v) => v.split(',').map((h) => h.trim()).filter(Boolean));
-const file = z.string().min(1).transform((v) => path.resolve(v));
 
 /** Where browsers may call from when CORS_ORIGINS is unset outside production: Apollo Sandbox (hosted) and local apps. */
 export const DEV_CORS_ORIGINS: readonly string[] = ['https://studio.apollographql.com', 'http://localhost:*', 'http://127.0.0.1:*', 'https://localhost:*'];
 
-/** The edge variables (TLS, CORS, security headers, TLS to subgraphs), merged into config.ts's one schema. README.md documents each. */
+/** The edge variables (TLS, CORS, security headers, TLS to subgraphs), merged into config.ts's one schema. docs/configuration.md documents each. */
 export const EDGE_ENV = {
   /** PEM certificate the gateway serves HTTPS with (needs TLS_KEY_FILE). Unset: plain HTTP. @default unset */
   TLS_CERT_FILE: file.optional(),

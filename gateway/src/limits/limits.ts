@@ -1,5 +1,5 @@
 import type { ClientPolicy } from '../clients/client-config';
-import type { LimitsConfig } from '../config';
+import type { LimitsConfig } from '../limits/limits-config';
 import type { GatewayContext } from '../context';
 import { gatewayError } from '../errors';
 import type { Logger } from '../logger';

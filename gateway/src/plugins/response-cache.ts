@@ -21,7 +21,7 @@ export interface ResponseCachePluginOptions {
 const STALE_IF_ERROR_CODES: ReadonlySet<unknown> = new Set(['SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_TIMEOUT']);
 
 /**
- * Whole-response caching for queries (README.md, "Response cache"):
+ * Whole-response caching for queries (docs/caching.md, "Response cache"):
  *  - `responseForOperation` (after every `didResolveOperation` check: authorization and limits
  *    still apply to hits) answers fresh entries with an `age` header;
  *  - `willSendResponse` stores error-free query results whose merged policy (subgraphs'

@@ -9,7 +9,7 @@ export interface ResponseHeadersPluginOptions {
 
 /**
  * Sets the subgraph response headers collected for this operation on the client response. A
- * response-cache hit ran no subgraph call, so it carries none (README: "Response headers from subgraphs").
+ * response-cache hit ran no subgraph call, so it carries none (docs/resilience.md: "Response headers from subgraphs").
  */
 export function responseHeadersPlugin(opts: ResponseHeadersPluginOptions): ApolloServerPlugin<GatewayContext> {
   return {

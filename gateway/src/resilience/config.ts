@@ -1,11 +1,8 @@
 import { z } from 'zod';
-
-// Local copies of config.ts's helpers: config.ts imports this file, so this file must not import it.
-const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+import { bool, int } from '../env-values';
 
 /**
- * The resilience variables, merged into config.ts's one EnvSchema. README.md documents each.
+ * The resilience variables, merged into config.ts's one EnvSchema. docs/configuration.md documents each.
  * `SUBGRAPH_TIMEOUT_MS_<NAME>` is open-ended and read by `readTimeoutOverrides`.
  */
 export const ResilienceEnvSchema = z.object({

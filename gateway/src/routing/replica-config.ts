@@ -1,9 +1,7 @@
 import { z } from 'zod';
+import { int } from '../env-values';
 
-// Local copy of config.ts's helper: config.ts imports this file, so this file must not import it.
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-
-/** The replica variables, merged into config.ts's one EnvSchema. README.md ("Subgraph replicas") documents each. */
+/** The replica variables, merged into config.ts's one EnvSchema. docs/configuration.md ("Subgraph replicas") documents each; docs/resilience.md how replica sets behave. */
 export const REPLICA_ENV = {
   /** How calls are spread over a subgraph's healthy replicas: `round-robin` or `least-outstanding` (fewest calls in flight). @default round-robin */
   SUBGRAPH_LOAD_BALANCING: z.enum(['round-robin', 'least-outstanding']).default('round-robin'),
