@@ -38,8 +38,13 @@ export async function startFuzzStack(env: Record<string, string> = {}): Promise<
     await Promise.all(subgraphs.map((s) => s.stop()));
     throw err;
   }
-  const owner = (await profileOwner('1')).authorization ?? '';
-  const validAuthorizations = [owner, (await bearer('2')).authorization ?? '', (await bearer('admin-1', 'admin')).authorization ?? ''];
+  // Valid for the whole run, however long `npm run fuzz` is asked to go.
+  const longLived = { exp: Math.floor(Date.now() / 1000) + 24 * 3600 };
+  const validAuthorizations = await Promise.all([
+    bearer('1', 'orders:read payments:read', longLived),
+    bearer('2', '', longLived),
+    bearer('admin-1', 'admin', longLived),
+  ]).then((all) => all.map((h) => h.authorization ?? ''));
   return {
     gateway,
     probes: fc.oneof({ weight: 6, arbitrary: httpProbe({ validAuthorizations }) as fc.Arbitrary<Probe> }, { weight: 1, arbitrary: rawHttpProbe }),
@@ -50,7 +55,7 @@ export async function startFuzzStack(env: Record<string, string> = {}): Promise<
       if (health.status !== 200) problems.push(`/health answered ${health.status}`);
       const res = await fetch(`${gateway.origin}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: owner },
+        headers: { 'content-type': 'application/json', ...(await profileOwner('1')) },
         body: JSON.stringify({ query: PROFILE }),
       });
       const body = (await res.json()) as { data?: { user?: { id?: string } }; errors?: unknown };
