@@ -2,17 +2,23 @@
  * The body of every `subgraphs/<name>/main.ts`: config → startSubgraph → SIGTERM/SIGINT → stop → exit.
  * The only code in the subgraphs that exits the process.
  */
+import { Redis } from 'ioredis';
 import { createSubgraph, DEFAULT_SUBGRAPH_PORTS } from './registry';
 import { ConfigError, loadSubgraphConfig, type Env, type SubgraphConfig } from './shared/config';
 import type { SubgraphName } from './shared/definition';
+import { MemoryIdempotencyStore, RedisIdempotencyStore } from './shared/idempotency';
 import { createLogger, type Logger } from './shared/logger';
 import { startSubgraph } from './shared/server';
 
 export async function runSubgraph(name: SubgraphName, env: Env): Promise<void> {
   const log = createLogger({ service: name, level: env['LOG_LEVEL'] === 'silent' ? 'silent' : 'info' });
   const config = loadConfigOrExit(name, env, log);
+  // Idempotency records: in Redis when configured, so every replica of this subgraph sees them.
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
+  const ttls = { ttlMs: config.idempotencyTtlS * 1000 };
+  const idempotency = redis ? new RedisIdempotencyStore(redis, `${config.redisKeyPrefix}${name}:idempotency:`, ttls) : new MemoryIdempotencyStore(ttls);
   try {
-    const handle = await startSubgraph(createSubgraph(name, { seedUsers: config.seedUsers }), {
+    const handle = await startSubgraph(createSubgraph(name, { seedUsers: config.seedUsers, idempotency }), {
       port: config.port,
       host: config.host,
       latencyMs: config.latencyMs,
@@ -22,7 +28,10 @@ export async function runSubgraph(name: SubgraphName, env: Env): Promise<void> {
     const shutdown = (signal: NodeJS.Signals): void => {
       log.info({ signal }, 'shutting down');
       handle.stop().then(
-        () => process.exit(0),
+        () => {
+          redis?.disconnect();
+          process.exit(0);
+        },
         (error: unknown) => {
           log.error({ err: error }, 'shutdown failed');
           process.exit(1);

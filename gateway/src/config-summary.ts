@@ -31,6 +31,7 @@ export function summarizeConfig(c: Config): Record<string, unknown> {
       plan: c.cache.plan,
     },
     limits: c.limits,
+    idempotency: c.idempotency,
     clients: { nameClaim: c.clients.nameClaim, policies: c.clients.policies },
     // Never the secrets themselves.
     auth: {

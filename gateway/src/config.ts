@@ -8,6 +8,7 @@ import { SUBGRAPH_ENV, toSubgraphsConfig, type SubgraphsConfig } from './datasou
 import { RESPONSE_HEADER_ENV, toResponseHeaderConfig, type ResponseHeaderConfig } from './datasource/response-header-config';
 import { EDGE_ENV, toEdgeConfig, type EdgeConfig } from './edge/edge-config';
 import { HTTP_ENV, toHttpConfig, type GraphQLConfig, type HttpConfig } from './http/http-config';
+import { IDEMPOTENCY_ENV, toIdempotencyConfig, type IdempotencyConfig } from './idempotency/idempotency-config';
 import { LIMITS_ENV, toLimitsConfig, type LimitsConfig } from './limits/limits-config';
 import { OBSERVABILITY_ENV, toObservabilityConfig, type ObservabilitySections } from './observability/observability-config';
 import { ResilienceEnvSchema, readTimeoutOverrides, toResilienceConfig, type ResilienceConfig } from './resilience/config';
@@ -39,6 +40,7 @@ const EnvSchema = z.object({
   ...REPLICA_ENV,
   ...RESPONSE_HEADER_ENV,
   ...AUTH_ENV,
+  ...IDEMPOTENCY_ENV,
 });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -78,6 +80,8 @@ export interface Config extends ObservabilitySections {
   edge: EdgeConfig;
   /** Client identification and per-client policies (clients/client-config.ts). */
   clients: ClientsConfig;
+  /** Idempotency-Key on mutations (idempotency/idempotency-config.ts). */
+  idempotency: IdempotencyConfig;
 }
 
 export class ConfigError extends Error {
@@ -148,6 +152,7 @@ function assemble(
     replicas: toReplicaConfig(e, urlLists),
     responseHeaders: toResponseHeaderConfig(e, problems),
     auth: toAuthConfig(e, e.CLIENT_NAME_CLAIM, production, problems),
+    idempotency: toIdempotencyConfig(e),
   };
   if (!cache || !edge || !clients) return undefined;
   return { ...sections, cache, edge, clients };

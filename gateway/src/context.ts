@@ -25,6 +25,11 @@ export interface GatewayContext {
    * Apollo Server hands each operation a shallow clone of the context, and this must reach all of them.
    */
   globalRateLimit?: RateLimitResult;
+  /**
+   * A mutation's `Idempotency-Key`, set by the idempotency plugin once the request holds it; signed
+   * into the identity header of its subgraph calls, bound to the caller.
+   */
+  idempotencyKey?: string;
 }
 
 export interface BuildContextInput {

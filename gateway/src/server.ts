@@ -10,7 +10,9 @@ import type { CertificateReloadOutcome } from './edge/certificate-watcher';
 import { createListener, type Listener } from './edge/listener';
 import { Limits } from './limits/limits';
 import { apolloLogger, createLogger, type Logger } from './logger';
+import { IdempotencyStore } from './idempotency/idempotency-store';
 import { ErrorOrigins } from './observability/error-origins';
+import { createKeyValueStore } from './store/create-store';
 import { GatewayMetrics } from './observability/metrics';
 import { waitForRedis, type Redis } from './redis';
 import type { BreakerState } from './resilience/breakers';
@@ -91,9 +93,11 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   });
   const { caches, usage } = shared;
   const errorOrigins = new ErrorOrigins();
+  // Shared by the fleet through Redis when there is one, like every other record of requests.
+  const idempotency = config.idempotency ? new IdempotencyStore(createKeyValueStore(shared.redis, 'idempotency:'), { ...config.idempotency, log }) : undefined;
   const apollo = buildApolloServer(config, {
     log, gateway: authorization.gateway, httpServer: listener.drainPluginServer, caches, clients, limits, directives,
-    authorization: authorization.decisions, metrics, usage, responseHeaders: subgraphs.responseHeaders, errorOrigins,
+    authorization: authorization.decisions, metrics, usage, responseHeaders: subgraphs.responseHeaders, errorOrigins, idempotency,
   });
   const checks = readinessChecks(config, { lifecycle, supergraph: shared.supergraph, redis: shared.redis, resilience: subgraphs.resilience, replicas: subgraphs.replicas });
   listener.serve(buildRouter(config, { log, apollo, authenticator: security.authenticator, clients, limits, metrics, checks, lifecycle, errorOrigins }));

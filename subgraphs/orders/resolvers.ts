@@ -3,6 +3,7 @@ import { findProduct, type Product } from '../shared/catalog';
 import type { SubgraphContext } from '../shared/context';
 import type { SubgraphResolvers } from '../shared/definition';
 import { subgraphError } from '../shared/errors';
+import { idempotent, type IdempotencyStore } from '../shared/idempotency';
 import { createByKeyLoader, createUserListLoader } from '../shared/loaders';
 import type { OrderRecord, OrdersStore } from './store';
 
@@ -21,19 +22,20 @@ interface PlaceOrderInput {
   items: ReadonlyArray<{ sku: string; quantity: number }>;
 }
 
-export function createOrdersResolvers(store: OrdersStore): SubgraphResolvers<OrdersLoaders> {
+export function createOrdersResolvers(store: OrdersStore, idempotency: IdempotencyStore): SubgraphResolvers<OrdersLoaders> {
   return {
     Query: {
       order: async (_: unknown, args: { id: string }, ctx: Context) => ownOrder(await ctx.loaders.orderById.load(args.id), ctx),
     },
     Mutation: {
-      placeOrder: async (_: unknown, { input }: { input: PlaceOrderInput }, ctx: Context) => {
+      // A repeat under the caller's Idempotency-Key returns the first order instead of placing another.
+      placeOrder: idempotent(idempotency, async (_: unknown, { input }: { input: PlaceOrderInput }, ctx: Context) => {
         const userId = actingUserId(input.userId, ctx.principal);
         const order = await store.place({ userId, lines: priceLines(input.items) });
         ctx.loaders.ordersByUser.clearAll();
         ctx.log.debug({ orderId: order.id, userId }, 'order placed');
         return order;
-      },
+      }),
     },
     User: {
       orders: (user: { id: string }, args: { first?: number | null }, ctx: Context) => {

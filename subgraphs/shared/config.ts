@@ -19,6 +19,12 @@ export interface SubgraphConfig {
   readonly seedUsers: number;
   /** SUBGRAPH_IDENTITY_SECRET: HMAC secret shared with the gateway (≥ 32 characters). @default DEV_IDENTITY_SECRET (refused when NODE_ENV=production) */
   readonly identitySecret: string;
+  /** REDIS_URL: where idempotent mutations keep their records, shared by the subgraph's replicas. @default unset (this process's memory) */
+  readonly redisUrl: string | undefined;
+  /** REDIS_KEY_PREFIX: prefix of the subgraph's Redis keys (`<prefix><subgraph>:idempotency:…`). @default 'frontdoor:' */
+  readonly redisKeyPrefix: string;
+  /** IDEMPOTENCY_TTL_S: how long a mutation's first result answers repeats of its key, in seconds. @default 86400 */
+  readonly idempotencyTtlS: number;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -50,6 +56,9 @@ export function loadSubgraphConfig(env: Env, defaults: { port: number }): Subgra
     logLevel: read('LOG_LEVEL', 'info', (raw) => (LOG_LEVELS.includes(raw) ? raw : undefined), LOG_LEVELS.join('|')),
     seedUsers: read('SEED_USERS', DEFAULT_SEED_USERS, integerIn(1, 1_000_000), 'an integer 1–1000000'),
     identitySecret: read('SUBGRAPH_IDENTITY_SECRET', DEV_IDENTITY_SECRET, (raw) => (raw.length >= 32 ? raw : undefined), 'at least 32 characters'),
+    redisUrl: read<string | undefined>('REDIS_URL', undefined, (raw) => (/^rediss?:\/\//.test(raw) ? raw : undefined), 'a redis:// or rediss:// URL'),
+    redisKeyPrefix: read('REDIS_KEY_PREFIX', 'frontdoor:', (raw) => (raw.length <= 100 ? raw : undefined), 'at most 100 characters'),
+    idempotencyTtlS: read('IDEMPOTENCY_TTL_S', 86_400, integerIn(1, 30 * 86_400), 'an integer 1–2592000 (s)'),
   };
   if (env['NODE_ENV'] === 'production' && config.identitySecret === DEV_IDENTITY_SECRET) {
     issues.push('SUBGRAPH_IDENTITY_SECRET: must be set in production (the development default is public)');

@@ -8,11 +8,14 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { DocumentNode } from 'graphql';
 import { gql } from 'graphql-tag';
 import type { SubgraphContext } from './context';
+import type { IdempotencyStore } from './idempotency';
 
 /** Options every subgraph factory accepts. */
 export interface CreateSubgraphOptions {
   /** Number of seeded users ("1".."N"). @default 1000 (DEFAULT_SEED_USERS) */
   seedUsers?: number;
+  /** Where idempotent mutations keep their records (Redis with REDIS_URL). @default a fresh MemoryIdempotencyStore */
+  idempotency?: IdempotencyStore;
 }
 
 export type SubgraphName = 'users' | 'orders' | 'payments' | 'wishlist' | 'reviews';

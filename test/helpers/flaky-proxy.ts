@@ -19,6 +19,11 @@ export interface FlakyProxy {
   failNext(count: number, fault?: ProxyFault): void;
   /** Every request gets `fault` until `heal()`. */
   failAll(fault?: ProxyFault): void;
+  /**
+   * The next `count` requests are forwarded, and once the subgraph has answered (it has done the
+   * work: a mutation is applied) the connection to the gateway is reset instead of answering.
+   */
+  resetAfterForwardNext(count: number): void;
   heal(): void;
   stop(): Promise<void>;
 }
@@ -38,6 +43,7 @@ export interface FlakyProxyOptions {
 
 export async function startFlakyProxy(targetUrl = 'http://127.0.0.1:9/graphql', opts: FlakyProxyOptions = {}): Promise<FlakyProxy> {
   let failuresLeft = 0;
+  let resetsLeft = 0;
   let always = false;
   let fault: ProxyFault = UNAVAILABLE;
   const received: number[] = [];
@@ -57,6 +63,12 @@ export async function startFlakyProxy(targetUrl = 'http://127.0.0.1:9/graphql', 
       }
       try {
         const upstream = await fetch(proxy.targetUrl, { method: req.method ?? 'POST', headers, body });
+        if (resetsLeft > 0) {
+          resetsLeft -= 1;
+          await upstream.text();
+          req.socket.resetAndDestroy();
+          return;
+        }
         const copied: Record<string, string> = {};
         if (opts.forwardResponseHeaders) upstream.headers.forEach((value, name) => void (HOP_BY_HOP.has(name) || name === 'content-encoding' ? undefined : (copied[name] = value)));
         res.writeHead(upstream.status, { ...copied, 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
@@ -81,9 +93,13 @@ export async function startFlakyProxy(targetUrl = 'http://127.0.0.1:9/graphql', 
       always = true;
       fault = f;
     },
+    resetAfterForwardNext: (count) => {
+      resetsLeft = count;
+    },
     heal: () => {
       always = false;
       failuresLeft = 0;
+      resetsLeft = 0;
     },
     stop: () =>
       new Promise<void>((resolve) => {

@@ -7,19 +7,39 @@ describe('loadSubgraphConfig', () => {
     const config = loadSubgraphConfig({}, { port: 4002 });
 
     // Assert
-    expect(config).toEqual({ port: 4002, host: '127.0.0.1', latencyMs: 0, logLevel: 'info', seedUsers: 1000, identitySecret: DEV_IDENTITY_SECRET });
+    expect(config).toEqual({
+      port: 4002,
+      host: '127.0.0.1',
+      latencyMs: 0,
+      logLevel: 'info',
+      seedUsers: 1000,
+      identitySecret: DEV_IDENTITY_SECRET,
+      redisUrl: undefined,
+      redisKeyPrefix: 'frontdoor:',
+      idempotencyTtlS: 86_400,
+    });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
   it('when every variable is valid, then they are parsed', () => {
     // Act
     const config = loadSubgraphConfig(
-      { PORT: '5001', HOST: '0.0.0.0', SUBGRAPH_LATENCY_MS: '25', LOG_LEVEL: 'debug', SEED_USERS: '50' },
+      { PORT: '5001', HOST: '0.0.0.0', SUBGRAPH_LATENCY_MS: '25', LOG_LEVEL: 'debug', SEED_USERS: '50', REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: 'p:', IDEMPOTENCY_TTL_S: '60' },
       { port: 4001 },
     );
 
     // Assert
-    expect(config).toEqual({ port: 5001, host: '0.0.0.0', latencyMs: 25, logLevel: 'debug', seedUsers: 50, identitySecret: DEV_IDENTITY_SECRET });
+    expect(config).toEqual({
+      port: 5001,
+      host: '0.0.0.0',
+      latencyMs: 25,
+      logLevel: 'debug',
+      seedUsers: 50,
+      identitySecret: DEV_IDENTITY_SECRET,
+      redisUrl: 'redis://127.0.0.1:6379',
+      redisKeyPrefix: 'p:',
+      idempotencyTtlS: 60,
+    });
   });
 
   it('when a variable is empty, then it counts as unset', () => {

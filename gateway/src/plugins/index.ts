@@ -13,6 +13,8 @@ import type { DirectiveIndexHolder } from '../directives/directive-index-holder'
 import type { Limits } from '../limits/limits';
 import { limitsPlugin } from './limits';
 import { operationResolutionPlugin } from './operation-resolution';
+import type { IdempotencyStore } from '../idempotency/idempotency-store';
+import { idempotencyPlugin } from './idempotency';
 import type { ErrorOrigins } from '../observability/error-origins';
 import { errorOriginsPlugin } from './error-origins';
 import { authorizationRejectPlugin } from './authorization-reject';
@@ -47,6 +49,8 @@ export interface PluginDeps {
   responseHeaders?: ResponseHeaderCollector;
   /** Where each request's errors are remembered for the `masked error` log line. */
   errorOrigins: ErrorOrigins;
+  /** Present when IDEMPOTENCY_ENABLED: completed mutation responses per (caller, Idempotency-Key). */
+  idempotency?: IdempotencyStore;
 }
 
 /** The ordered plugin list: the only place plugin order is decided. */
@@ -70,6 +74,9 @@ export function buildPlugins(config: Config, deps: PluginDeps): ApolloServerPlug
     // Per-client allowed operations and introspection (didResolveOperation), before any limit is consumed.
     deps.clientPolicy ? clientPolicyPlugin(deps.clientPolicy) : false,
     limitsPlugin({ limits: deps.limits, directives: deps.directives, ...(deps.authorization ? { authorization: deps.authorization } : {}) }),
+    // Mutations with an Idempotency-Key: claims the key (didResolveOperation), answers repeats
+    // (responseForOperation, after every check: authorization and limits apply to repeats too).
+    deps.idempotency ? idempotencyPlugin(deps.idempotency) : false,
     // Its lookup (responseForOperation) runs after every didResolveOperation check, so
     // authorization and limits apply to cache hits too.
     deps.responseCache ? responseCachePlugin(deps.responseCache) : false,

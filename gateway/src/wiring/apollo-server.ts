@@ -11,6 +11,7 @@ import type { DirectiveIndexHolder } from '../directives/directive-index-holder'
 import { formatError } from '../errors';
 import type { Limits } from '../limits/limits';
 import { apolloLogger, type Logger } from '../logger';
+import type { IdempotencyStore } from '../idempotency/idempotency-store';
 import type { ErrorOrigins } from '../observability/error-origins';
 import type { GatewayMetrics } from '../observability/metrics';
 import { buildPlugins } from '../plugins';
@@ -32,6 +33,8 @@ export interface ApolloServerParts {
   responseHeaders: ResponseHeaderCollector | undefined;
   /** Which request each error belongs to, for the `masked error` line's request id (shared with the router). */
   errorOrigins: ErrorOrigins;
+  /** Undefined when IDEMPOTENCY_ENABLED=false. */
+  idempotency: IdempotencyStore | undefined;
 }
 
 /** Apollo Server over the gateway: error masking, persisted queries, parse limits and the ordered plugin list. */
@@ -60,6 +63,7 @@ export function buildApolloServer(config: Config, parts: ApolloServerParts): Apo
       ...(parts.authorization ? { authorization: parts.authorization } : {}),
       metrics: parts.metrics,
       errorOrigins: parts.errorOrigins,
+      ...(parts.idempotency ? { idempotency: parts.idempotency } : {}),
       ...(clients.needsOperationChecks ? { clientPolicy: { trusted: caches.trustedDocuments } } : {}),
       ...(parts.responseHeaders ? { responseHeaders: parts.responseHeaders } : {}),
       ...(caches.response
