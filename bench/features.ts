@@ -1,14 +1,18 @@
-import { SignJWT } from 'jose';
-
 /** Secrets of the benchmark's own deployment (never the development defaults: it runs NODE_ENV=production). */
-const BENCH_JWT_SECRET = 'frontdoor-bench-jwt-secret-0123456789abcdef';
+export const BENCH_JWT_SECRET = 'frontdoor-bench-jwt-secret-0123456789abcdef';
 export const BENCH_IDENTITY_SECRET = 'frontdoor-bench-identity-secret-0123456789abcdef';
 
+/** Where Frontdoor keeps its shared state in the "with Redis" row: a server and a key prefix of this run's own. */
+export interface BenchRedis {
+  url: string;
+  keyPrefix: string;
+}
+
 /**
- * "Frontdoor with every feature on", in one place: the environment of the Frontdoor process and
- * the headers every benchmark request carries. Keep entries production-like.
+ * "Frontdoor with every feature on", in one place: the environment of the Frontdoor process. Every
+ * request carries its caller's token (bench/tokens.ts). Keep entries production-like.
  */
-export function frontdoorFeatureEnv(): Record<string, string> {
+export function frontdoorFeatureEnv(redis?: BenchRedis): Record<string, string> {
   return {
     NODE_ENV: 'production',
     // One access-log line per request, as in production (written to a discarded stdout).
@@ -17,8 +21,8 @@ export function frontdoorFeatureEnv(): Record<string, string> {
     // towards the subgraphs; authorization directives in filter mode (the default).
     AUTH_JWT_SECRET: BENCH_JWT_SECRET,
     SUBGRAPH_IDENTITY_SECRET: BENCH_IDENTITY_SECRET,
-    // Rate limits, demand control and cost budgets are all evaluated on every request; the limits
-    // are set high enough that one benchmark client is never throttled.
+    // Rate limits, demand control and cost budgets are all evaluated on every request, per caller;
+    // the limits are set high enough that no benchmark caller is ever throttled.
     RATE_LIMIT_ENABLED: 'true',
     RATE_LIMIT_PER_MINUTE: '1000000',
     COST_MODE: 'enforce',
@@ -33,21 +37,8 @@ export function frontdoorFeatureEnv(): Record<string, string> {
     // The response cache would answer repeated users without any subgraph call, which the other
     // gateways cannot do: off, so the comparison measures the same work. (Metrics are always on.)
     RESPONSE_CACHE_ENABLED: 'false',
-    // Shared state (limits, plan cache) in Redis when the bench is given one; else in memory.
-    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, REDIS_KEY_PREFIX: 'bench:' } : {}),
+    // Shared state (revocation, limits, budgets, plan cache) in Redis for the "with Redis" row; else in memory.
+    ...(redis ? { REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.keyPrefix } : {}),
   };
 }
 
-/** Headers on every request to Frontdoor (the other gateways get none: they enforce nothing). */
-export async function frontdoorRequestHeaders(): Promise<Record<string, string>> {
-  // `admin` may read every user's orders and payments, so the varied user ids all get full answers.
-  const token = await new SignJWT({ scope: 'admin' })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject('bench-client')
-    .setIssuer('frontdoor-dev')
-    .setAudience('frontdoor')
-    .setIssuedAt()
-    .setExpirationTime('2h')
-    .sign(new TextEncoder().encode(BENCH_JWT_SECRET));
-  return { authorization: `Bearer ${token}` };
-}

@@ -14,7 +14,8 @@ import autocannon from 'autocannon';
 import { GATEWAY_NODE_FLAGS } from '../gateway/src/node-flags';
 import { ROOT, buildGateway, cpuTimeMs, freePort, spawnNode, stopAll, waitForGraphQL, type Child } from './processes';
 import { startBenchSubgraphs, subgraphMode } from './subgraph-stack';
-import { BENCH_IDENTITY_SECRET, frontdoorFeatureEnv, frontdoorRequestHeaders } from './features';
+import { BENCH_IDENTITY_SECRET, frontdoorFeatureEnv } from './features';
+import { callerPool, randomCaller } from './tokens';
 
 const PROFILE = readFileSync(path.join(ROOT, 'gateway/operations/profile.graphql'), 'utf8');
 
@@ -51,17 +52,26 @@ async function probe(children: Child[]): Promise<void> {
     ...(frontdoor ? frontdoorFeatureEnv() : { NODE_ENV: 'production' }),
     SUBGRAPH_IDENTITY_SECRET: BENCH_IDENTITY_SECRET,
     PORT: String(port), HOST: '127.0.0.1', SUPERGRAPH_PATH: supergraphPath, SUPERGRAPH_WATCH: 'false', ...extra,
-  }, [...profiled('gateway'), ...(frontdoor ? GATEWAY_NODE_FLAGS : []), ...(process.env.PROBE_NODE_ARGS ?? '').split(' ').filter(Boolean)]);
+  }, [...profiled('gateway'), ...GATEWAY_NODE_FLAGS, ...(process.env.PROBE_NODE_ARGS ?? '').split(' ').filter(Boolean)]);
   children.push(gw);
   const url = `http://127.0.0.1:${port}/graphql`;
   await waitForGraphQL(gw, url);
-  const headers = { 'content-type': 'application/json', ...(frontdoor ? await frontdoorRequestHeaders() : {}) };
+  // Every gateway gets the per-user tokens (the comparison gateways sign the caller they name, bench/identity.ts).
+  const callers = await callerPool();
   const run = (seconds: number) =>
     autocannon({
       url,
       connections: Number(process.env.PROBE_CONNECTIONS ?? 16),
       duration: seconds,
-      requests: [{ method: 'POST', headers, setupRequest: (req) => ({ ...req, body: JSON.stringify({ query: PROFILE, variables: { id: String(1 + Math.floor(Math.random() * 1000)) } }) }) }],
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (req) => {
+            const caller = randomCaller(callers);
+            return { ...req, headers: { 'content-type': 'application/json', authorization: caller.authorization }, body: JSON.stringify({ query: PROFILE, variables: { id: caller.id } }) };
+          },
+        },
+      ],
     });
   await run(2);
   const before = children.map((c) => cpuTimeMs(c.proc.pid) ?? 0);

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -116,14 +116,45 @@ export function cpuTimeMs(pid: number | undefined): number | undefined {
   }
 }
 
+function tsc(project: string): void {
+  const bin = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+  const built = spawnSync(process.execPath, [bin, '-p', path.join(ROOT, project)], { cwd: ROOT, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error(`build (tsc -p ${project}) failed`);
+}
+
 /**
  * Compiles the gateway the way deploy/Dockerfile does (`tsc -p gateway/tsconfig.build.json` →
  * gateway/dist) and returns the entry to run: benchmarks measure the JavaScript production runs,
  * not tsx's on-the-fly transform (whose keep-names helpers wrap every closure we create).
  */
 export function buildGateway(): string {
-  const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
-  const built = spawnSync(process.execPath, [tsc, '-p', path.join(ROOT, 'gateway/tsconfig.build.json')], { cwd: ROOT, stdio: 'inherit' });
-  if (built.status !== 0) throw new Error('gateway build (tsc -p gateway/tsconfig.build.json) failed');
+  tsc('gateway/tsconfig.build.json');
   return 'gateway/dist/main.js';
+}
+
+/** The compiled entries of every process the benchmark measures (dist/ is gitignored). */
+export interface BenchEntries {
+  frontdoor: string;
+  apolloGateway: string;
+  hiveGateway: string;
+}
+
+/**
+ * Compiles Frontdoor AND the comparison gateways and the subgraphs (bench/tsconfig.build.json →
+ * bench/dist; bench/subgraph-stack.ts runs them from there when `compiled`), so every measured process runs plain compiled JavaScript under the same node flags:
+ * no process pays (or is spared) a loader the others are not.
+ */
+export function buildBench(): BenchEntries {
+  const frontdoor = buildGateway();
+  tsc('bench/tsconfig.build.json');
+  // The subgraphs read their SDL beside their code (subgraphs/<name>/index.ts), which tsc does not copy.
+  for (const name of readdirSync(path.join(ROOT, 'subgraphs'))) {
+    const sdl = path.join(ROOT, 'subgraphs', name, 'schema.graphql');
+    if (existsSync(sdl)) copyFileSync(sdl, path.join(ROOT, 'bench/dist/subgraphs', name, 'schema.graphql'));
+  }
+  return {
+    frontdoor,
+    apolloGateway: 'bench/dist/bench/apollo-gateway.js',
+    hiveGateway: 'bench/dist/bench/hive-gateway.js',
+  };
 }

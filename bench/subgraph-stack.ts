@@ -24,6 +24,8 @@ export interface BenchSubgraphOptions {
    * being compared; the subgraph code, HTTP and data are the same either way.
    */
   mode?: 'one-process' | 'processes';
+  /** Run the subgraphs compiled by bench/processes.ts `buildBench` (bench/dist) rather than through tsx. */
+  compiled?: boolean;
   /** Node flags for the subgraph process(es), e.g. --cpu-prof. */
   nodeArgs?: (name: string) => string[];
 }
@@ -44,9 +46,13 @@ export async function startBenchSubgraphs(opts: BenchSubgraphOptions): Promise<B
   const env = { NODE_ENV: 'production', HOST: '127.0.0.1', SUBGRAPH_LATENCY_MS: String(opts.latencyMs), LOG_LEVEL: 'silent', SEED_USERS: String(SEED_USERS), SUBGRAPH_IDENTITY_SECRET: BENCH_IDENTITY_SECRET };
   const args = opts.nodeArgs ?? (() => []);
   if ((opts.mode ?? 'one-process') === 'one-process') {
-    children.push(spawnNode('subgraphs', 'bench/subgraphs.ts', { ...env, BENCH_PORTS: JSON.stringify(ports) }, args('subgraphs')));
+    const host = opts.compiled ? 'bench/dist/bench/subgraphs.js' : 'bench/subgraphs.ts';
+    children.push(spawnNode('subgraphs', host, { ...env, BENCH_PORTS: JSON.stringify(ports) }, args('subgraphs')));
   } else {
-    for (const name of SUBGRAPH_NAMES) children.push(spawnNode(name, `subgraphs/${name}/main.ts`, { ...env, PORT: String(ports[name]) }, args(name)));
+    for (const name of SUBGRAPH_NAMES) {
+      const main = opts.compiled ? `bench/dist/subgraphs/${name}/main.js` : `subgraphs/${name}/main.ts`;
+      children.push(spawnNode(name, main, { ...env, PORT: String(ports[name]) }, args(name)));
+    }
   }
   await Promise.all(SUBGRAPH_NAMES.map((name, i) => waitForGraphQL(children[Math.min(i, children.length - 1)]!, subgraphUrls[name]!)));
   let sdl = readFileSync(path.join(ROOT, 'supergraph.graphql'), 'utf8');

@@ -33,6 +33,8 @@ describe('payments subgraph', () => {
     // Arrange
     const userIds = seededUserIds(25);
     const listed = await resolveEntities<{ orders: Order[] }>(orders.url, 'User', userIds, 'orders(first: 100) { id total currency status }');
+    expect(listed.errors).toBeUndefined();
+    expect(listed.data?._entities).toHaveLength(userIds.length);
     const seededOrders = (listed.data?._entities ?? []).flatMap((user) => user?.orders ?? []);
 
     // Act
@@ -47,6 +49,7 @@ describe('payments subgraph', () => {
     expect(seededOrders.length).toBeGreaterThanOrEqual(2 * userIds.length);
     expect(joined.errors).toBeUndefined();
     const paymentsByOrder = joined.data?._entities ?? [];
+    expect(paymentsByOrder).toHaveLength(seededOrders.length);
     seededOrders.forEach((order, index) => {
       const payment = paymentsByOrder[index]?.payment;
       expect(payment).toMatchObject({ id: `p-${order.id.slice(2)}`, amount: order.total, currency: order.currency });
@@ -55,9 +58,10 @@ describe('payments subgraph', () => {
 
   it('when a user has payments, then User.payments lists them newest first', async () => {
     // Act
-    const { data } = await resolveEntities<{ payments: Payment[] }>(payments.url, 'User', ['1'], 'payments(first: 100) { createdAt }');
+    const { data, errors } = await resolveEntities<{ payments: Payment[] }>(payments.url, 'User', ['1'], 'payments(first: 100) { createdAt }');
 
     // Assert
+    expect(errors).toBeUndefined();
     const createdAt = (data?._entities[0]?.payments ?? []).map((payment) => payment.createdAt);
     expect(createdAt.length).toBeGreaterThanOrEqual(2);
     expect(createdAt).toEqual([...createdAt].sort().reverse());
@@ -65,9 +69,11 @@ describe('payments subgraph', () => {
 
   it('when a user is seeded, then they have 1–3 payment methods', async () => {
     // Act
-    const { data } = await resolveEntities<{ paymentMethods: unknown[] }>(payments.url, 'User', ['1', '2', '3'], 'paymentMethods { id last4 }');
+    const { data, errors } = await resolveEntities<{ paymentMethods: unknown[] }>(payments.url, 'User', ['1', '2', '3'], 'paymentMethods { id last4 }');
 
     // Assert
+    expect(errors).toBeUndefined();
+    expect(data?._entities).toHaveLength(3);
     for (const user of data?._entities ?? []) {
       expect(user?.paymentMethods.length).toBeGreaterThanOrEqual(1);
       expect(user?.paymentMethods.length).toBeLessThanOrEqual(3);

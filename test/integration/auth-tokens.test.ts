@@ -3,6 +3,7 @@ import { SignJWT } from 'jose';
 import pino from 'pino';
 import { startStack, testRedisUrl, uniqueKeyPrefix, type Stack } from '../helpers/stack';
 import { bearer, defaultClaims, makeKey, signHs256, signWithKey, unsignedToken } from '../helpers/tokens';
+import { seedUser } from '../../subgraphs/shared/seed';
 
 const ME = '{ me { id } }';
 
@@ -31,7 +32,7 @@ describe('bearer tokens (HS256)', () => {
   it('when no token is sent, then the request is anonymous and public fields work', async () => {
     const res = await stack.query('{ me { id } user(id: "1") { name } }');
     expect(res.status).toBe(200);
-    expect(res.body.data).toEqual({ me: null, user: { name: expect.any(String) } });
+    expect(res.body.data).toEqual({ me: null, user: { name: seedUser('1').name } });
   });
 
   const now = () => Math.floor(Date.now() / 1000);
@@ -90,23 +91,40 @@ describe('bearer tokens (HS256)', () => {
 
   it('when requests arrive, then an authenticated one costs one Redis command and an anonymous one none', async () => {
     const monitorClient = new Redis(testRedisUrl());
+    const markerClient = new Redis(testRedisUrl());
     const monitor = await monitorClient.monitor();
     const seen: string[] = [];
+    const markersSeen = new Set<string>();
+    const markerWaiters = new Map<string, () => void>();
     monitor.on('monitor', (_time: string, args: string[]) => {
-      if (args.some((a) => a.startsWith(`${keyPrefix}revoked:`))) seen.push(args.join(' '));
+      const key = args[1] ?? '';
+      if (key.startsWith(`${keyPrefix}marker:`)) {
+        markersSeen.add(key);
+        markerWaiters.get(key)?.();
+      } else if (args.some((a) => a.startsWith(`${keyPrefix}revoked:`))) seen.push(args.join(' '));
     });
+    // MONITOR shows commands in the order Redis ran them: once a marker sent after a request's answer
+    // shows up, every command that request made has shown up too. No guessing how long to wait.
+    let markers = 0;
+    const commandsSoFar = async (): Promise<string[]> => {
+      const key = `${keyPrefix}marker:${(markers += 1)}`;
+      const shown = new Promise<void>((resolve) => markerWaiters.set(key, resolve));
+      await markerClient.get(key);
+      if (!markersSeen.has(key)) await shown;
+      return [...seen];
+    };
     try {
       await stack.query(ME);
-      await new Promise((r) => setTimeout(r, 200));
-      expect(seen).toEqual([]);
+      expect(await commandsSoFar()).toEqual([]);
 
       await stack.query(ME, {}, await bearer('11'));
-      await new Promise((r) => setTimeout(r, 200));
-      expect(seen).toHaveLength(1);
-      expect(seen[0]).toMatch(/^exists /i);
+      const commands = await commandsSoFar();
+      expect(commands).toHaveLength(1);
+      expect(commands[0]).toMatch(/^exists /i);
     } finally {
       monitor.disconnect();
       monitorClient.disconnect();
+      markerClient.disconnect();
     }
   });
 

@@ -7,6 +7,7 @@ import { createLogger } from '../../gateway/src/logger';
 import { postGraphQL, startStack, type Stack } from '../helpers/stack';
 import { bearer } from '../helpers/tokens';
 import { sample } from '../helpers/prometheus';
+import { seedUser } from '../../subgraphs/shared/seed';
 
 /** Every log line the gateway writes, parsed. */
 function captureLog(): { stream: Writable; lines(): Array<Record<string, unknown>> } {
@@ -122,8 +123,8 @@ describe('client policies: limits, allowed operations and introspection per clie
     expect(adHoc.body.errors?.[0]?.extensions).toMatchObject({ code: 'PERSISTED_QUERY_NOT_IN_LIST', client: 'partner' });
     expect(adHoc.body.data).toBeUndefined();
     expect(byId.status).toBe(200);
-    expect(byId.body.data).toEqual({ user: { id: '2', name: expect.any(String) } });
-    expect(byListedBody.body.data).toEqual({ user: { id: '3', name: expect.any(String) } });
+    expect(byId.body.data).toEqual({ user: { id: '2', name: seedUser('2').name } });
+    expect(byListedBody.body.data).toEqual({ user: { id: '3', name: seedUser('3').name } });
   });
 
   it('when the token names the partner, then its rate limit counts in its own keys, apart from the same user without the claim', async () => {

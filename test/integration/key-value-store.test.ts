@@ -55,17 +55,15 @@ describe('redis key isolation', () => {
     }
   });
 
-  it('when Redis is unreachable, then a command fails fast instead of hanging', async () => {
+  // The jest timeout bounds a hang (without the offline-queue setting the command would wait forever); it measures nothing.
+  it('when Redis is unreachable, then a command fails instead of hanging', async () => {
     const dead = createRedis(redisConfig('t:dead:', 'redis://127.0.0.1:1'), log);
     try {
-      const started = Date.now();
       await expect(new RedisKeyValueStore(dead, 'kv:').get('x')).rejects.toThrow();
-      // A bound, not a benchmark: without the offline-queue setting this would wait forever.
-      expect(Date.now() - started).toBeLessThan(5000);
     } finally {
       await closeRedis(dead);
     }
-  });
+  }, 10_000);
 });
 
 describe('readiness with Redis', () => {

@@ -78,7 +78,7 @@ describe('metrics and request logs', () => {
     const done = log.lines.filter((l) => l.msg === 'request completed');
     expect(done).toHaveLength(5);
     const ok = done.find((l) => l.principalId === '1');
-    expect(ok).toMatchObject({ operationName: 'Lite', status: 200, errorCodes: [], requestId: expect.any(String) });
+    expect(ok).toMatchObject({ operationName: 'Lite', status: 200, errorCodes: [], requestId: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/) });
     expect(ok?.cost).toEqual({ estimated: expect.any(Number), actual: expect.any(Number) });
     expect(done.map((l) => l.status).sort()).toEqual([200, 200, 200, 401, 413]);
     expect(done.find((l) => l.status === 401)).toMatchObject({ errorCodes: ['UNAUTHENTICATED'] });

@@ -5,6 +5,7 @@ import { loadManifest } from '../../gateway/src/cache/manifest';
 import { startSecondGateway, type ExtraGateway } from '../helpers/second-gateway';
 import { postGraphQL, startStack, uniqueKeyPrefix, type Stack } from '../helpers/stack';
 import { profileOwner } from '../helpers/tokens';
+import { seedUser } from '../../subgraphs/shared/seed';
 
 const OPERATIONS = path.resolve(__dirname, '../../gateway/operations');
 const MANIFEST = path.join(OPERATIONS, 'persisted-query-manifest.json');
@@ -46,7 +47,7 @@ describe('automatic persisted queries shared through Redis', () => {
     // Assert
     expect(unknown.status).toBe(200);
     expect(unknown.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
-    expect(registered.body.data).toEqual({ user: { id: '3', name: expect.any(String) } });
+    expect(registered.body.data).toEqual({ user: { id: '3', name: seedUser('3').name } });
     expect(onB.body.errors).toBeUndefined();
     expect(onB.body.data).toEqual(registered.body.data);
     expect(await stack.gateway.redis?.exists(`apq:${hash}`)).toBe(1);
@@ -126,5 +127,34 @@ describe('trusted documents without safelist', () => {
     expect(byId.body.errors).toBeUndefined();
     expect(other.status).toBe(200);
     expect(other.body.errors).toBeUndefined();
+  });
+});
+
+describe('with APQ_ENABLED=false', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ subgraphs: ['users'], redis: { keyPrefix: uniqueKeyPrefix() }, env: { APQ_ENABLED: 'false' } });
+  });
+  afterAll(() => stack?.stop());
+
+  it('when a client registers a hash with its query and then sends the hash alone, then both get PERSISTED_QUERY_NOT_SUPPORTED and nothing is stored', async () => {
+    // Arrange
+    const query = `query NoApq${Date.now()} { user(id: "3") { id name } }`;
+    const hash = sha256(query);
+
+    // Act
+    const register = await postGraphQL(stack.gatewayUrl, persisted(hash, { query }));
+    const replay = await postGraphQL(stack.gatewayUrl, persisted(hash));
+    const plain = await stack.query(query);
+
+    // Assert
+    for (const res of [register, replay]) {
+      expect(res.status).toBe(200);
+      expect(res.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_SUPPORTED');
+      expect(res.body.data).toBeUndefined();
+    }
+    expect(plain.body.data).toEqual({ user: { id: '3', name: seedUser('3').name } });
+    expect(await stack.gateway.redis?.exists(`apq:${hash}`)).toBe(0);
   });
 });

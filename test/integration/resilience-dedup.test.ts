@@ -58,3 +58,18 @@ describe('in-flight deduplication of subgraph fetches', () => {
     expect(stack.subgraphs.wishlist?.requests).toHaveLength(3);
   });
 });
+
+describe('with SUBGRAPH_DEDUP=false', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ subgraphs: ['users', 'wishlist'], latencyMs: { wishlist: 300 }, env: { SUBGRAPH_DEDUP: 'false' } });
+  });
+  afterAll(() => stack?.stop());
+
+  it('when five identical queries run concurrently, then each one reaches the subgraph and every client gets the full answer', async () => {
+    const results = await Promise.all(Array.from({ length: 5 }, () => stack.query(QUERY, { id: '1' })));
+
+    for (const res of results) expect(res.body.data).toEqual({ user: { id: '1', wishlist: { count: expect.any(Number) } } });
+    expect(stack.subgraphs.wishlist?.requests).toHaveLength(5);
+  });
+});

@@ -10,8 +10,8 @@ import type { Principal } from './principal';
  * `idk` is the mutation's Idempotency-Key, when the client sent one: signed together with `sub`, a
  * subgraph can key its record by (caller, key) and no caller can replay another's.
  *
- * HMAC rather than a JWT: one synchronous hash per subgraph call on the hot path (DESIGN.md
- * decision 9), and verifying it in any language is ten lines.
+ * HMAC rather than a JWT: one synchronous hash per request on the hot path, shared by all of its
+ * subgraph calls (IdentitySigner below; DESIGN.md decision 9), and verifying it in any language is ten lines.
  */
 export const IDENTITY_HEADER = 'x-frontdoor-identity';
 
