@@ -18,13 +18,14 @@ describe('the request surface, fuzzed against a gateway process', () => {
       origin: stack.gateway.origin,
       probes: stack.probes,
       numRuns: 300,
-      timeLimitMs: 8_000,
+      timeLimitMs: 10_000,
       exited: () => (stack.gateway.exit ? JSON.stringify(stack.gateway.exit) : undefined),
     });
 
     expect(report.failure).toBeUndefined();
-    // Enough requests got through to mean something, even on a loaded machine.
-    expect(report.runs).toBeGreaterThanOrEqual(50);
+    // Enough requests got through to mean something, even on a loaded machine (a megabyte body
+    // takes a while there; an idle machine sends all 300).
+    expect(report.runs).toBeGreaterThanOrEqual(20);
     expect(await stack.afterwards()).toEqual([]);
     expect(stack.gateway.errorLines).toEqual([]);
   }, 60_000);
