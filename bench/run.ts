@@ -3,10 +3,13 @@
  *
  *  1. Latency (bench/latency-scenario.ts): a client making five sequential calls (one per
  *     subgraph) versus one profile query through Frontdoor, every subgraph with 50 ms latency.
+ *     1b (bench/defer-scenario.ts): payments 300 ms slower; the first payload of ProfileDeferred
+ *     versus the whole Profile.
  *  2. Throughput, latency, CPU per request and peak RSS (bench/throughput-scenario.ts) of the
  *     profile query through Frontdoor (every feature on, bench/features.ts; in memory and with
  *     Redis), vanilla Apollo Gateway, Apollo Gateway with a pooled undici fetcher (the control),
  *     Hive Gateway and Hive Gateway with its Rust query planner; plus the users subgraph direct.
+ *  rest. GET /api/users/{id}/profile next to POST /graphql Profile on one Frontdoor (bench/rest-scenario.ts).
  *
  * Every measured process runs compiled JavaScript (bench/processes.ts buildBench); the gateways get
  * the same node flags (bench/gateways.ts), and every request carries one of 1000 per-user tokens
@@ -16,16 +19,20 @@
  * BENCH_LATENCY_SAMPLES (60), BENCH_SUBGRAPHS (one-process | processes), BENCH_REDIS_URL (the
  * Redis row's server; default: a redis-server of its own), BENCH_SCENARIOS (e.g. "2"; default all).
  */
+import { deferScenario } from './defer-scenario';
 import { latencyScenario } from './latency-scenario';
 import { buildBench, stopAll, type Child } from './processes';
 import { printReport } from './report';
 import { knobsFromEnv, type BenchContext, type ScenarioResult } from './scenario';
+import { restScenario } from './rest-scenario';
 import { throughputScenario } from './throughput-scenario';
 import { callerPool } from './tokens';
 
 const SCENARIOS: ReadonlyArray<{ id: string; title: string; run: (ctx: BenchContext) => Promise<ScenarioResult> }> = [
   { id: '1', title: 'five sequential calls vs one profile query (50 ms per subgraph)', run: latencyScenario },
+  { id: '1b', title: '@defer: first payload of ProfileDeferred vs the whole Profile (payments 300 ms slower)', run: deferScenario },
   { id: '2', title: 'throughput of the profile query', run: throughputScenario },
+  { id: 'rest', title: 'GET /api/users/{id}/profile vs POST /graphql Profile on one Frontdoor', run: restScenario },
 ];
 
 async function main(): Promise<void> {

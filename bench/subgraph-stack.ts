@@ -15,7 +15,8 @@ export interface BenchSubgraphs {
 }
 
 export interface BenchSubgraphOptions {
-  latencyMs: number;
+  /** Artificial latency per request, in ms: one figure for all, or per subgraph (missing ones: 0). */
+  latencyMs: number | Readonly<Record<string, number>>;
   /**
    * `one-process` (default): the five subgraphs in bench/subgraphs.ts, one event loop on five
    * ports. `processes`: one process each, as `npm start` runs them. On a 2-core machine five
@@ -43,15 +44,17 @@ export async function startBenchSubgraphs(opts: BenchSubgraphOptions): Promise<B
     subgraphUrls[name] = `http://127.0.0.1:${ports[name]}/graphql`;
   }
   // NODE_ENV=production as deployed: graphql-js checks every instanceof the slow way otherwise (~2% of a subgraph's CPU).
-  const env = { NODE_ENV: 'production', HOST: '127.0.0.1', SUBGRAPH_LATENCY_MS: String(opts.latencyMs), LOG_LEVEL: 'silent', SEED_USERS: String(SEED_USERS), SUBGRAPH_IDENTITY_SECRET: BENCH_IDENTITY_SECRET };
+  const latencyOf = (name: string): number => (typeof opts.latencyMs === 'number' ? opts.latencyMs : (opts.latencyMs[name] ?? 0));
+  const env = { NODE_ENV: 'production', HOST: '127.0.0.1', LOG_LEVEL: 'silent', SEED_USERS: String(SEED_USERS), SUBGRAPH_IDENTITY_SECRET: BENCH_IDENTITY_SECRET };
   const args = opts.nodeArgs ?? (() => []);
   if ((opts.mode ?? 'one-process') === 'one-process') {
     const host = opts.compiled ? 'bench/dist/bench/subgraphs.js' : 'bench/subgraphs.ts';
-    children.push(spawnNode('subgraphs', host, { ...env, BENCH_PORTS: JSON.stringify(ports) }, args('subgraphs')));
+    const latencies = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, latencyOf(name)]));
+    children.push(spawnNode('subgraphs', host, { ...env, BENCH_PORTS: JSON.stringify(ports), BENCH_LATENCIES_MS: JSON.stringify(latencies) }, args('subgraphs')));
   } else {
     for (const name of SUBGRAPH_NAMES) {
       const main = opts.compiled ? `bench/dist/subgraphs/${name}/main.js` : `subgraphs/${name}/main.ts`;
-      children.push(spawnNode(name, main, { ...env, PORT: String(ports[name]) }, args(name)));
+      children.push(spawnNode(name, main, { ...env, PORT: String(ports[name]), SUBGRAPH_LATENCY_MS: String(latencyOf(name)) }, args(name)));
     }
   }
   await Promise.all(SUBGRAPH_NAMES.map((name, i) => waitForGraphQL(children[Math.min(i, children.length - 1)]!, subgraphUrls[name]!)));

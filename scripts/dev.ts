@@ -69,7 +69,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown(0));
   for (const name of SUBGRAPH_NAMES) start(name, `subgraphs/${name}/main.ts`, {});
   await Promise.all(SUBGRAPH_NAMES.map((n) => waitForGraphQL(`http://127.0.0.1:${DEFAULT_SUBGRAPH_PORTS[n]}/graphql`, 60_000)));
-  start('gateway', 'gateway/src/main.ts', {}, GATEWAY_NODE_FLAGS);
+  // The REST routes (and any other file settings) come from the committed dev config unless CONFIG_FILE says otherwise.
+  start('gateway', 'gateway/src/main.ts', { CONFIG_FILE: process.env.CONFIG_FILE ?? path.join(ROOT, 'gateway', 'dev-config.yaml') }, GATEWAY_NODE_FLAGS);
   const port = process.env.PORT ?? '4000';
   await waitForGraphQL(`http://127.0.0.1:${port}/graphql`, 60_000);
   const lines = [
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
     '',
     'Try the profile query:  curl -s localhost:4000/graphql -H "content-type: application/json" \\',
     `    --data '{"query":"{ user(id: \\"1\\") { name orders(first: 2) { id total } } }"}'`,
+    `REST (gateway/dev-config.yaml):  curl -s localhost:${port}/api/users/1/profile   (OpenAPI: /api/openapi.json, docs: /api/docs)`,
     'Ctrl-C stops everything.',
     '',
   ];

@@ -33,6 +33,7 @@ export function summarizeConfig(c: Config): Record<string, unknown> {
     limits: c.limits,
     idempotency: c.idempotency,
     clients: { nameClaim: c.clients.nameClaim, policies: c.clients.policies },
+    rest: c.rest && { routes: c.rest.routes.map((r) => `${r.label} → ${r.operation.name}`), docs: c.rest.docs },
     // Never the secrets themselves.
     auth: {
       keys: c.auth.keys.kind === 'jwks' ? `jwks ${redactUrl(c.auth.keys.url)}` : c.auth.keys.isDevSecret ? 'dev secret' : 'secret',

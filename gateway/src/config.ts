@@ -7,12 +7,14 @@ import { CLIENTS_ENV, toClientsConfig, type ClientsConfig } from './clients/clie
 import { SUBGRAPH_ENV, toSubgraphsConfig, type SubgraphsConfig } from './datasource/subgraph-config';
 import { RESPONSE_HEADER_ENV, toResponseHeaderConfig, type ResponseHeaderConfig } from './datasource/response-header-config';
 import { EDGE_ENV, toEdgeConfig, type EdgeConfig } from './edge/edge-config';
+import { DEFER_ENV, toDeferConfig, type DeferConfig } from './incremental/defer-config';
 import { HTTP_ENV, toHttpConfig, type GraphQLConfig, type HttpConfig } from './http/http-config';
 import { IDEMPOTENCY_ENV, toIdempotencyConfig, type IdempotencyConfig } from './idempotency/idempotency-config';
 import { LIMITS_ENV, toLimitsConfig, type LimitsConfig } from './limits/limits-config';
 import { OBSERVABILITY_ENV, toObservabilityConfig, type ObservabilitySections } from './observability/observability-config';
 import { ResilienceEnvSchema, readTimeoutOverrides, toResilienceConfig, type ResilienceConfig } from './resilience/config';
 import { REPLICA_ENV, readSubgraphUrlLists, toReplicaConfig, type ReplicaConfig } from './routing/replica-config';
+import { REST_ENV, toRestConfig, type RestConfig } from './rest/rest-config';
 import { REDIS_ENV, toRedisConfig, type RedisConfig } from './store/redis-config';
 import { SUPERGRAPH_ENV, toSupergraphConfig, type SupergraphConfig } from './supergraph/supergraph-config';
 import { USAGE_ENV, toUsageConfig, type UsageConfig } from './usage/usage-config';
@@ -41,6 +43,8 @@ const EnvSchema = z.object({
   ...RESPONSE_HEADER_ENV,
   ...AUTH_ENV,
   ...IDEMPOTENCY_ENV,
+  ...DEFER_ENV,
+  ...REST_ENV,
 });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -82,6 +86,10 @@ export interface Config extends ObservabilitySections {
   clients: ClientsConfig;
   /** Idempotency-Key on mutations (idempotency/idempotency-config.ts). */
   idempotency: IdempotencyConfig;
+  /** @defer over multipart/mixed; false when DEFER_ENABLED=false (incremental/defer-config.ts). */
+  defer: DeferConfig;
+  /** REST routes over trusted operations; false when REST_ROUTES is unset (rest/rest-config.ts). */
+  rest: false | RestConfig;
 }
 
 export class ConfigError extends Error {
@@ -153,6 +161,8 @@ function assemble(
     responseHeaders: toResponseHeaderConfig(e, problems),
     auth: toAuthConfig(e, e.CLIENT_NAME_CLAIM, production, problems),
     idempotency: toIdempotencyConfig(e),
+    defer: toDeferConfig(e),
+    rest: toRestConfig(e, problems),
   };
   if (!cache || !edge || !clients) return undefined;
   return { ...sections, cache, edge, clients };

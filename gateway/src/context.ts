@@ -30,6 +30,19 @@ export interface GatewayContext {
    * into the identity header of its subgraph calls, bound to the caller.
    */
   idempotencyKey?: string;
+  /** Set when the request came through a REST route (rest/); shared by reference with the route's handler. */
+  rest?: RestRequestState;
+}
+
+/**
+ * A REST route's request: its method and path template (`/api/orders/{id}`) and the one `request completed` log
+ * line, which the pipeline leaves here instead of writing it: only the route knows the HTTP status
+ * the client gets (404 for a null pick, 304 for a matching ETag).
+ */
+export interface RestRequestState {
+  readonly method: string;
+  readonly route: string;
+  logLine?: Record<string, unknown>;
 }
 
 export interface BuildContextInput {
@@ -40,6 +53,7 @@ export interface BuildContextInput {
   principal?: Principal;
   /** Until identified: the registry's `unidentified` (default policy). */
   client: ClientIdentity;
+  rest?: RestRequestState;
 }
 
 export function buildContext(input: BuildContextInput): GatewayContext {
@@ -50,5 +64,6 @@ export function buildContext(input: BuildContextInput): GatewayContext {
     principal: input.principal ?? ANONYMOUS,
     clientIp: input.clientIp,
     client: input.client,
+    ...(input.rest ? { rest: input.rest } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { ClientRegistry } from './clients/client-registry';
 import type { Config } from './config';
 import type { GatewayContext } from './context';
 import { DirectiveIndexHolder } from './directives/directive-index-holder';
+import { QueryPlanners } from './execution/query-planners';
 import type { CertificateReloadOutcome } from './edge/certificate-watcher';
 import { createListener, type Listener } from './edge/listener';
 import { Limits } from './limits/limits';
@@ -59,6 +60,9 @@ export interface GatewayHandle {
   services: SubgraphServices;
 }
 
+/** The planner of the @defer path (incremental/): ApolloGateway's, with Defer nodes. */
+const DEFER_PLANNER = { incrementalDelivery: { enableDefer: true }, exposeDocumentNodeInFetchNode: true } as const;
+
 /** The composition root: builds each layer in order and starts listening. Decides nothing itself. */
 export async function startGateway(config: Config, deps: GatewayDeps = {}): Promise<GatewayHandle> {
   const log = deps.log ?? createLogger(config.log);
@@ -98,9 +102,11 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   const apollo = buildApolloServer(config, {
     log, gateway: authorization.gateway, httpServer: listener.drainPluginServer, caches, clients, limits, directives,
     authorization: authorization.decisions, metrics, usage, responseHeaders: subgraphs.responseHeaders, errorOrigins, idempotency,
+    // ApolloGateway's planner must not plan Defer nodes (its executor refuses them): @defer gets a planner of its own.
+    defer: config.defer ? { planners: new QueryPlanners(gateway, DEFER_PLANNER), services: subgraphs.services, apolloGateway: gateway } : undefined,
   });
   const checks = readinessChecks(config, { lifecycle, supergraph: shared.supergraph, redis: shared.redis, resilience: subgraphs.resilience, replicas: subgraphs.replicas });
-  listener.serve(buildRouter(config, { log, apollo, authenticator: security.authenticator, clients, limits, metrics, checks, lifecycle, errorOrigins }));
+  listener.serve(buildRouter(config, { log, apollo, authenticator: security.authenticator, clients, limits, metrics, checks, lifecycle, schema: gateway, errorOrigins }));
 
   // Listen first: while the supergraph loads (or is still missing), /health answers and /ready
   // says why the gateway is not ready; GraphQL requests get 503 SCHEMA_NOT_READY.

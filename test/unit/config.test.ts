@@ -140,6 +140,20 @@ describe('loadConfig: caching', () => {
   it('when the shipped manifest is configured with safelist, then its operations are loaded', () => {
     const file = path.resolve(__dirname, '../../gateway/operations/persisted-query-manifest.json');
     const { cache } = loadConfig({ PERSISTED_QUERIES_MANIFEST: file, PERSISTED_QUERIES_SAFELIST: 'true' });
-    expect(cache.trustedDocuments && cache.trustedDocuments.operations.map((o) => o.name)).toEqual(['Profile']);
+    expect(cache.trustedDocuments && cache.trustedDocuments.operations.map((o) => o.name)).toEqual(['Order', 'PlaceOrder', 'ProfileDeferred', 'Profile']);
+  });
+});
+
+describe('loadConfig: @defer', () => {
+  it('when nothing is set, then @defer is on with a 15 s stream deadline', () => {
+    expect(loadConfig({}).defer).toEqual({ timeoutMs: 15000 });
+  });
+
+  it('when DEFER_ENABLED=false, then the section is false', () => {
+    expect(loadConfig({ DEFER_ENABLED: 'false' }).defer).toBe(false);
+  });
+
+  it('when DEFER_TIMEOUT_MS is below 100 ms, then start-up is refused with CONFIG_INVALID naming it', () => {
+    expect(problemsOf({ DEFER_TIMEOUT_MS: '10' })[0]).toMatch(/^DEFER_TIMEOUT_MS:/);
   });
 });

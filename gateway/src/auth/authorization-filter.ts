@@ -73,12 +73,22 @@ export function applyDenied<T extends ExecutionResultLike>(result: T, denied: re
   if (filtered.hasPlaceholders) stripPlaceholders(box.data);
   const errors: GraphQLError[] = [];
   for (const field of denied) {
-    const paths: Array<Array<string | number>> = [];
-    placeNull(box, field, paths);
+    const paths = placeDenied(box, field);
     const where = paths.length > 0 ? paths : [field.path.map((s) => s.key)];
     for (const path of where) errors.push(fieldError('UNAUTHORIZED_FIELD_OR_TYPE', {}, { path, nodes: field.node }));
   }
   return { ...result, data: box.data as T['data'], errors: [...(result.errors ?? []), ...errors] };
+}
+
+/**
+ * Nulls one denied field wherever its parent object is in `box.data` (null propagation included)
+ * and returns those places; `applyDenied` and deferred parts (incremental/, which box a part's
+ * data under its path first) share it.
+ */
+export function placeDenied(box: Record<string, unknown>, field: DeniedField): Array<Array<string | number>> {
+  const paths: Array<Array<string | number>> = [];
+  placeNull(box, field, paths);
+  return paths;
 }
 
 interface Slot {
@@ -126,7 +136,8 @@ function nullOut(slots: readonly Slot[]): void {
   }
 }
 
-function stripPlaceholders(value: unknown): void {
+/** Removes the PLACEHOLDER_KEY fields `removeDenied` had to add, wherever they are. */
+export function stripPlaceholders(value: unknown): void {
   if (Array.isArray(value)) {
     for (const item of value) stripPlaceholders(item);
   } else if (value !== null && typeof value === 'object') {

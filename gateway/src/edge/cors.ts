@@ -17,8 +17,9 @@ export interface Cors {
  * per request. Allowed origins are echoed only after they match a configured rule, with
  * `Vary: Origin`, so a shared cache never hands one origin's answer to another.
  */
-export function corsPolicy(config: false | CorsConfig): Cors {
-  const allowMethods = 'GET, POST, OPTIONS';
+export function corsPolicy(config: false | CorsConfig, extraMethods: readonly string[] = []): Cors {
+  // REST routes may add PUT, PATCH or DELETE (rest/rest-door.ts).
+  const allowMethods = ['GET', 'POST', ...extraMethods, 'OPTIONS'].join(', ');
   const allowHeaders = config ? config.allowedHeaders.join(', ') : '';
   const exposeHeaders = config ? config.exposedHeaders.join(', ') : '';
   const maxAge = config ? String(config.maxAgeS) : '0';

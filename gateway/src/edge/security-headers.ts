@@ -5,6 +5,8 @@ export interface SecurityHeaderOptions {
   hsts: false | { maxAgeS: number; includeSubDomains: boolean };
   /** SANDBOX: GET /graphql from a browser gets Apollo's landing page, which needs its CDN. */
   sandbox: boolean;
+  /** REST_DOCS: Swagger UI's page and assets under this path, all served from this origin. */
+  docsPath?: string | undefined;
 }
 
 /** Everything else is JSON for programs: nothing may load, frame it or be sent anywhere from it. */
@@ -33,6 +35,19 @@ const SANDBOX_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** Swagger UI (rest/docs-page.ts): its script and styles come from this origin; React sets inline style attributes. */
+const DOCS_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 type HeaderList = ReadonlyArray<readonly [string, string]>;
 
 export interface SecurityHeaders {
@@ -56,9 +71,14 @@ export function securityHeaders(opts: SecurityHeaderOptions, graphqlPath: string
   if (opts.hsts) common.push(['strict-transport-security', `max-age=${opts.hsts.maxAgeS}${opts.hsts.includeSubDomains ? '; includeSubDomains' : ''}`]);
   const api: HeaderList = [...common, ['content-security-policy', API_CSP]];
   const landing: HeaderList = [...common, ['content-security-policy', SANDBOX_CSP]];
+  const docs: HeaderList = [...common, ['content-security-policy', DOCS_CSP]];
+  const { docsPath } = opts;
   return {
     apply: (req, res, pathname) => {
-      const headers = opts.sandbox && isLandingPageRequest(req, pathname, graphqlPath) ? landing : api;
+      const headers =
+        opts.sandbox && isLandingPageRequest(req, pathname, graphqlPath) ? landing
+        : docsPath !== undefined && (pathname === docsPath || pathname.startsWith(`${docsPath}/`)) ? docs
+        : api;
       for (const [name, value] of headers) res.setHeader(name, value);
     },
   };

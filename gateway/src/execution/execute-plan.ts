@@ -14,17 +14,20 @@ import { shapeResult, type Shaping } from './shape-result';
  * @apollo/gateway's `executeQueryPlan` (test/integration/plan-executor.test.ts compares them).
  *
  * API (both callers):
- *  - `prepareOperation(apiSchema, apiGraphQLSchema, document, operationName)` → `PreparedOperation`
- *    (throws the GraphQLError Apollo would answer with when the document does not fit the schema).
+ *  - `prepareOperation(apiSchema, apiGraphQLSchema, document, operationName, variables)` →
+ *    `PreparedOperation` (throws a GraphQLError when the operation cannot be picked).
+ *    `PlanExecutionInput` = that + `service(name)`, `supergraphSchema`, `requestContext`
+ *    (`gatewayRequestContext(...)` builds one); plans and both schemas come from `QueryPlanners`.
  *  - `executePlan(plan, input)` → the whole result of a plan without Defer/Subscription nodes.
  *  - `executeNodeFrom(node, data, input, path?)` → runs a plan node against data you already
  *    have (a subscription event's data from the primary fetch, run through `SubscriptionNode.rest`),
  *    merging what it fetches into `data` in place; resolves with the fetch errors. Then
  *    `shapeResult(input, data, errors)` gives the client's result for that event.
- *  - `runDeferredPlan(plan, input, sink)` (deferred-run.ts) → @defer: the primary payload, then each
- *    deferred block as soon as the fetches it depends on and its own fetches are done.
- * `input.service(name)` must return the data sources ApolloGateway built (server.ts registers
- * them through `buildService`), so deadlines, breakers, replicas, signed identity and metrics
+ *  - `runDeferredPlan(plan, input, options)` (deferred-run.ts) → @defer: `initial` (the primary
+ *    payload), `subsequent` (each deferred block as soon as the fetches it depends on and its own
+ *    fetches are done), `delivered()` and `ended`; `options.signal` is the deadline.
+ * `input.service(name)` must return the data sources ApolloGateway built (wiring/subgraph-layer.ts
+ * registers them in `SubgraphServices`), so deadlines, breakers, replicas, signed identity and metrics
  * apply to every call exactly as on the normal path.
  *
  * Licence: @apollo/gateway is Elastic License 2.0 (see node_modules/@apollo/gateway/LICENSE). This

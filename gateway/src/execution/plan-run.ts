@@ -19,24 +19,20 @@ export interface PlanRunOptions extends FetchScope {
  * the cursor, Condition picks a branch from the variables, Fetch calls a subgraph, Defer is handed
  * to `onDefer`. Errors go to the list each call is given (a deferred block has its own).
  *
- * It also knows when each fetch that has an `id` is done (ran, failed, or can no longer run
- * because its branch was not taken or its parent is null): deferred blocks wait for the fetches
- * they `depend` on, and must never wait forever.
+ * It also tells when each fetch that has an `id` is done (ran, failed, or cannot run because its
+ * parent is null): deferred blocks wait for the fetches they `depend` on. Ids are unique only
+ * within one branch of a plan's top Condition nodes (each `@defer(if: $var)` combination is planned
+ * on its own), so a fetch in a branch not taken settles nothing: whoever waits must also stop
+ * waiting once the part of the plan that holds the fetch is over (deferred-run.ts does).
  */
 export class PlanRun {
   private readonly fetches = new Map<string, { done: Promise<void>; settle: () => void }>();
 
   constructor(private readonly opts: PlanRunOptions) {}
 
-  /** Registers the fetch ids of `root` so `fetched` can tell "not yet" from "never". */
-  expect(root: PlanNode): void {
-    for (const id of fetchIdsIn(root)) this.entry(id);
-  }
-
-  /** Resolves once fetch `id` has finished or will never run; at once for an id nobody registered. */
+  /** Resolves once a fetch with this `id` has finished, failed, or been skipped for a null parent. */
   fetched(id: string): Promise<void> {
-    const entry = this.fetches.get(id);
-    return entry ? entry.done : Promise.resolve();
+    return this.entry(id).done;
   }
 
   async execute(node: PlanNode, cursor: ResultCursor | undefined, errors: GraphQLError[]): Promise<void> {
@@ -62,8 +58,7 @@ export class PlanRun {
         return;
       case 'Condition': {
         const taken = evaluateCondition(node, this.opts.operation.variableDefinitions, this.opts.requestContext.request.variables);
-        const [branch, skipped] = taken ? [node.ifClause, node.elseClause] : [node.elseClause, node.ifClause];
-        if (skipped) this.settleAll(skipped);
+        const branch = taken ? node.ifClause : node.elseClause;
         if (branch) await this.execute(branch, cursor, errors);
         return;
       }

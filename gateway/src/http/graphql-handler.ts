@@ -26,25 +26,19 @@ export type OnRejected = (code: string, status: number, error?: unknown) => void
  * of Express) so the body limit, malformed-JSON answers and the hot path stay in our hands.
  */
 export function graphqlHandler(opts: GraphQLHandlerOptions) {
-  /** `context` may reject the request (e.g. authentication): a thrown gatewayError reaches the client with its status. */
-  return async (
-    req: GatewayRequest,
-    res: GatewayResponse,
-    url: URL,
+  const execute = async (
+    httpRequest: { method: string; headers: HeaderMap; search: string; body: unknown },
     context: () => Promise<GatewayContext>,
     onRejected: OnRejected,
-  ): Promise<void> => {
-    const refuse = (code: ErrorCode, extensions?: Record<string, unknown>): void => {
-      sendError(res, code, extensions);
-      onRejected(code, res.statusCode);
-    };
-    const body = await parseBody(req, opts.maxBodyBytes);
-    if (!body.ok) return refuse(body.code, body.extensions);
-    const rejection = opts.checkRequest?.(body.value, url.search);
-    if (rejection) return refuse(rejection.code, rejection.extensions);
-    const operations = Array.isArray(body.value) ? body.value.length : 1;
-    const response = await opts.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers: toHeaderMap(req), search: url.search, body: body.value },
+  ): Promise<HTTPGraphQLResponse> => {
+    const rejection = opts.checkRequest?.(httpRequest.body, httpRequest.search);
+    if (rejection) {
+      onRejected(rejection.code, httpStatus(rejection.code) ?? 500);
+      return errorResponse(rejection.code, rejection.extensions);
+    }
+    const operations = Array.isArray(httpRequest.body) ? httpRequest.body.length : 1;
+    return opts.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: httpRequest,
       context: async () => {
         try {
           // Authentication first (it decides who the caller is), then the caller's global rate limit.
@@ -60,8 +54,37 @@ export function graphqlHandler(opts: GraphQLHandlerOptions) {
         }
       },
     });
+  };
+  /** `context` may reject the request (e.g. authentication): a thrown gatewayError reaches the client with its status. */
+  const handle = async (
+    req: GatewayRequest,
+    res: GatewayResponse,
+    url: URL,
+    context: () => Promise<GatewayContext>,
+    onRejected: OnRejected,
+  ): Promise<void> => {
+    const body = await parseBody(req, opts.maxBodyBytes);
+    if (!body.ok) {
+      sendError(res, body.code, body.extensions);
+      return onRejected(body.code, res.statusCode);
+    }
+    const response = await execute({ method: req.method ?? 'GET', headers: toHeaderMap(req), search: url.search, body: body.value }, context, onRejected);
     await writeResponse(res, response);
   };
+  return Object.assign(handle, {
+    /**
+     * Runs a GraphQL request the gateway composed itself (a REST route's trusted operation) through
+     * the same steps as a POST to /graphql, with the caller's headers, and returns Apollo's
+     * response instead of writing it.
+     */
+    execute: (req: GatewayRequest, body: unknown, context: () => Promise<GatewayContext>, onRejected: OnRejected): Promise<HTTPGraphQLResponse> => {
+      const headers = toHeaderMap(req);
+      headers.set('content-type', 'application/json');
+      // One JSON result, whatever the route's caller accepts (no multipart, no landing page).
+      headers.set('accept', 'application/json');
+      return execute({ method: 'POST', headers, search: '', body }, context, onRejected);
+    },
+  });
 }
 
 type ParsedBody = { ok: true; value: unknown } | { ok: false; code: ErrorCode; extensions?: Record<string, unknown> };
@@ -104,8 +127,24 @@ async function writeResponse(res: GatewayResponse, response: HTTPGraphQLResponse
   }
   // Both response kinds are Writable streams; their `write` overloads differ too much to call on the union.
   const out: Writable = res;
-  for await (const chunk of response.body.asyncIterator) out.write(chunk);
+  for await (const chunk of response.body.asyncIterator) {
+    // The client went away (a streamed @defer response): leaving the loop ends the stream upstream.
+    if (isClosed(res)) break;
+    out.write(chunk);
+  }
   res.end();
+}
+
+function isClosed(res: GatewayResponse): boolean {
+  return isHttp2(res) ? res.stream.destroyed : res.destroyed;
+}
+
+function errorResponse(code: ErrorCode, extensions?: Record<string, unknown>): HTTPGraphQLResponse {
+  return {
+    status: httpStatus(code) ?? 500,
+    headers: new HeaderMap([['content-type', 'application/json; charset=utf-8']]),
+    body: { kind: 'complete', string: errorBody(code, extensions) },
+  };
 }
 
 /** Answers an error the HTTP layer detects itself, in the same shape as GraphQL errors. */

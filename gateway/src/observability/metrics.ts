@@ -88,6 +88,14 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly firstPayloadDuration = new Histogram({
+    name: 'frontdoor_graphql_first_payload_seconds',
+    help: 'Time from request arrival to the initial payload of a streamed @defer response, by operation name (capped); its total is in frontdoor_graphql_request_duration_seconds.',
+    labelNames: ['operation_name'] as const,
+    buckets: DURATION_BUCKETS_S,
+    registers: [this.registry],
+  });
+
   readonly errors = new Counter({
     name: 'frontdoor_graphql_errors_total',
     help: 'Errors returned to clients by extensions.code (codes from the error table, else "other").',

@@ -29,6 +29,7 @@ import type { TrustedDocuments } from '../cache/manifest';
 import { responseCachePlugin, type ResponseCachePluginOptions } from './response-cache';
 import { trustedDocumentsPlugin } from './trusted-documents';
 import { clientPolicyPlugin, type ClientPolicyPluginOptions } from './client-policy';
+import { deferPlugin, type DeferPluginOptions } from './defer';
 
 export interface PluginDeps {
   httpServer: Server;
@@ -51,6 +52,8 @@ export interface PluginDeps {
   errorOrigins: ErrorOrigins;
   /** Present when IDEMPOTENCY_ENABLED: completed mutation responses per (caller, Idempotency-Key). */
   idempotency?: IdempotencyStore;
+  /** Present when DEFER_ENABLED: @defer streamed as multipart/mixed. */
+  defer?: DeferPluginOptions;
 }
 
 /** The ordered plugin list: the only place plugin order is decided. */
@@ -80,6 +83,8 @@ export function buildPlugins(config: Config, deps: PluginDeps): ApolloServerPlug
     // Its lookup (responseForOperation) runs after every didResolveOperation check, so
     // authorization and limits apply to cache hits too.
     deps.responseCache ? responseCachePlugin(deps.responseCache) : false,
+    // After the response cache: a fresh entry answers a deferred query whole (docs/defer.md).
+    deps.defer ? deferPlugin(deps.defer) : false,
     deps.responseHeaders ? responseHeadersPlugin({ collector: deps.responseHeaders }) : false,
     // After every plugin that changes the response (their willSendResponse runs first, up to its
     // first await): these record what the client receives.

@@ -13,6 +13,7 @@ import { checkOperationShape, measureOperation } from '../limits/operation-shape
 import { rateLimitHeaders } from '../limits/rate-limit-headers';
 import { selectedRateLimits } from '../limits/rate-limit-rules';
 import { limitsState, rateLimitResults } from '../limits/request-state';
+import { whenStreamEnds } from '../incremental/stream-end';
 
 export interface LimitsPluginOptions {
   limits: Limits;
@@ -74,25 +75,34 @@ export function limitsPlugin(opts: LimitsPluginOptions): ApolloServerPlugin<Gate
         async willSendResponse({ contextValue, response, schema, document, operation, request }) {
           const state = limitsState(contextValue);
           for (const [name, value] of Object.entries(rateLimitHeaders(rateLimitResults(contextValue)))) response.http.headers.set(name, value);
-          if (state.estimatedCost === undefined || response.body.kind !== 'single') return;
-          const result = response.body.singleResult;
-          const actual =
-            document && operation
-              ? actualCost({ schema, document, operation, variables: request.variables ?? {}, rules: costRulesFrom(opts.directives.current), data: result.data })
-              : 0;
-          // Before any await: the log and metrics plugins (later in the list) read it next.
-          state.actualCost = actual;
-          const reservation = await state.reservation;
-          let available = reservation?.decision.available;
-          if (reservation && reservation.reserved > 0) {
-            // Refund what was reserved but not used; an underestimate is not charged extra.
-            available = (await limits.refund(contextValue, reservation.reserved - Math.min(actual, reservation.reserved))) ?? available;
-          }
-          const throttleStatus = available === undefined ? undefined : limits.throttleStatus(contextValue.client.policy, available);
-          result.extensions = {
-            ...result.extensions,
-            cost: { requestedQueryCost: state.estimatedCost, actualQueryCost: actual, ...(throttleStatus ? { throttleStatus } : {}) },
+          if (state.estimatedCost === undefined) return;
+          const estimated = state.estimatedCost;
+          /** Actual cost from the data sent, then the budget refund; the returned figures go into `extensions.cost`. */
+          const settle = async (data: Record<string, unknown> | null | undefined) => {
+            const actual =
+              document && operation
+                ? actualCost({ schema, document, operation, variables: request.variables ?? {}, rules: costRulesFrom(opts.directives.current), data })
+                : 0;
+            // Before any await: the log and metrics plugins (later in the list) read it next.
+            state.actualCost = actual;
+            const reservation = await state.reservation;
+            let available = reservation?.decision.available;
+            if (reservation && reservation.reserved > 0) {
+              // Refund what was reserved but not used; an underestimate is not charged extra.
+              available = (await limits.refund(contextValue, reservation.reserved - Math.min(actual, reservation.reserved))) ?? available;
+            }
+            const throttleStatus = available === undefined ? undefined : limits.throttleStatus(contextValue.client.policy, available);
+            return { requestedQueryCost: estimated, actualQueryCost: actual, ...(throttleStatus ? { throttleStatus } : {}) };
           };
+          if (response.body.kind === 'incremental') {
+            // A @defer stream: cost and refund once it ends, from everything sent (no payload is left to carry `extensions.cost`).
+            whenStreamEnds(contextValue, (stream) => {
+              settle(stream.data).catch((err: unknown) => contextValue.log.warn({ err }, 'cost refund after a @defer stream failed'));
+            });
+            return;
+          }
+          const result = response.body.singleResult;
+          result.extensions = { ...result.extensions, cost: await settle(result.data) };
         },
       };
     },

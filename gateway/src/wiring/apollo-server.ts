@@ -8,6 +8,9 @@ import type { Config } from '../config';
 import type { GatewayContext } from '../context';
 import type { ResponseHeaderCollector } from '../datasource/response-header-collector';
 import type { DirectiveIndexHolder } from '../directives/directive-index-holder';
+import type { QueryPlanners } from '../execution/query-planners';
+import type { SubgraphServices } from '../execution/subgraph-services';
+import { withDeferDirective, type SchemaHoldingGateway } from '../incremental/defer-directive';
 import { formatError } from '../errors';
 import type { Limits } from '../limits/limits';
 import { apolloLogger, type Logger } from '../logger';
@@ -31,6 +34,8 @@ export interface ApolloServerParts {
   metrics: GatewayMetrics;
   usage: UsageRecorder | undefined;
   responseHeaders: ResponseHeaderCollector | undefined;
+  /** Our planner with @defer enabled, ApolloGateway's data sources and ApolloGateway itself; present when DEFER_ENABLED. */
+  defer: { planners: QueryPlanners; services: SubgraphServices; apolloGateway: SchemaHoldingGateway } | undefined;
   /** Which request each error belongs to, for the `masked error` line's request id (shared with the router). */
   errorOrigins: ErrorOrigins;
   /** Undefined when IDEMPOTENCY_ENABLED=false. */
@@ -40,19 +45,32 @@ export interface ApolloServerParts {
 /** Apollo Server over the gateway: error masking, persisted queries, parse limits and the ordered plugin list. */
 export function buildApolloServer(config: Config, parts: ApolloServerParts): ApolloServer<GatewayContext> {
   const { log, caches, clients } = parts;
+  const formatErrors = formatError({
+    exposeDetails: config.graphql.exposeErrorDetails,
+    // The request's own logger (with its requestId) when the error is known to belong to one.
+    onMasked: (formatted, original) => (parts.errorOrigins.logFor(original) ?? log).error({ error: formatted, cause: describe(original) }, 'masked error'),
+  });
+  // The @defer path answers outside Apollo Server's execution: it formats its payloads' errors itself, the same way.
+  const defer = config.defer && parts.defer
+    ? {
+        planners: parts.defer.planners,
+        services: parts.defer.services,
+        authorization: parts.authorization,
+        formatError: formatErrors,
+        timeoutMs: config.defer.timeoutMs,
+        onFirstPayload: (seconds: number, name: string | null) => parts.metrics.firstPayloadDuration.observe({ operation_name: parts.metrics.operationLabel(name) }, seconds),
+      }
+    : undefined;
   return new ApolloServer<GatewayContext>({
-    gateway: parts.gateway,
+    // With @defer on, Apollo Server validates against the API schema plus the @defer directive.
+    gateway: defer && parts.defer ? withDeferDirective(parts.gateway, parts.defer.apolloGateway) : parts.gateway,
     // On when any client policy allows it; the client-policy plugin refuses it for the others.
     introspection: clients.anyAllowsIntrospection,
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGTERM/SIGINT: Apollo's own handler would stop first and re-raise the signal.
     stopOnTerminationSignals: false,
     logger: apolloLogger(log),
-    formatError: formatError({
-      exposeDetails: config.graphql.exposeErrorDetails,
-      // The request's own logger (with its requestId) when the error is known to belong to one.
-      onMasked: (formatted, original) => (parts.errorOrigins.logFor(original) ?? log).error({ error: formatted, cause: describe(original) }, 'masked error'),
-    }),
+    formatError: formatErrors,
     // APQ store (Redis when shared) + manifest ids; `false` turns persisted queries off entirely.
     persistedQueries: caches.persistedQueries ? { cache: caches.persistedQueries, ...(config.cache.apq ? { ttl: config.cache.apq.ttlS } : {}) } : false,
     plugins: buildPlugins(config, {
@@ -66,6 +84,7 @@ export function buildApolloServer(config: Config, parts: ApolloServerParts): Apo
       ...(parts.idempotency ? { idempotency: parts.idempotency } : {}),
       ...(clients.needsOperationChecks ? { clientPolicy: { trusted: caches.trustedDocuments } } : {}),
       ...(parts.responseHeaders ? { responseHeaders: parts.responseHeaders } : {}),
+      ...(defer ? { defer } : {}),
       ...(caches.response
         ? { responseCache: { ...caches.response, onLookup: (result) => parts.metrics.cacheLookups.inc({ cache: 'response', result }) } }
         : {}),

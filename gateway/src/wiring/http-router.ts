@@ -4,7 +4,7 @@ import type { Authenticator } from '../auth/authenticate';
 import { handleLogout, LOGOUT_PATH } from '../auth/logout';
 import type { ClientRegistry } from '../clients/client-registry';
 import type { Config } from '../config';
-import { buildContext, type GatewayContext } from '../context';
+import { buildContext, type GatewayContext, type RestRequestState } from '../context';
 import { corsPolicy } from '../edge/cors';
 import type { RequestHandler } from '../edge/listener';
 import type { GatewayRequest, GatewayResponse } from '../edge/request-types';
@@ -20,6 +20,9 @@ import type { Logger } from '../logger';
 import type { ErrorOrigins } from '../observability/error-origins';
 import type { GatewayMetrics } from '../observability/metrics';
 import { withRequestSpan } from '../observability/tracing';
+import { DOCS_PATH } from '../rest/rest-config';
+import { createRestDoor, restCorsMethods } from '../rest/rest-door';
+import type { SchemaSource } from '../rest/route-table';
 import type { Lifecycle } from './readiness';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -33,13 +36,16 @@ export interface RouterParts {
   metrics: GatewayMetrics;
   checks: readonly ReadinessCheck[];
   lifecycle: () => Lifecycle;
+  /** Schema loads and reloads (the ApolloGateway): REST routes are checked against each. */
+  schema: SchemaSource;
   /** Where a context-function failure is remembered with its request, for the `masked error` line. */
   errorOrigins: ErrorOrigins;
 }
 
 /**
  * Every request's first stops: request id, security headers, CORS, then the route: health, readiness,
- * metrics, logout, and /graphql through Apollo Server with authentication in its context function.
+ * metrics, logout, /graphql through Apollo Server with authentication in its context function, and
+ * REST routes (rest/), which run their trusted operations through that same /graphql handling.
  */
 export function buildRouter(config: Config, parts: RouterParts): RequestHandler {
   const { log, clients, metrics } = parts;
@@ -49,8 +55,42 @@ export function buildRouter(config: Config, parts: RouterParts): RequestHandler 
     checkRequest: (body, search) => checkGraphQLRequest(body, search, { maxTokens: config.limits.operation.maxTokens, batching: config.limits.batching }),
     checkContext: (context, operations) => parts.limits.checkGlobal(context, operations),
   });
-  const cors = corsPolicy(config.edge.cors);
-  const security = securityHeaders({ hsts: config.edge.hsts, sandbox: config.graphql.sandbox }, GRAPHQL_PATH);
+  /** The per-request half of the /graphql pipeline, shared by REST routes (DESIGN.md #11: one pipeline, many doors). */
+  const pipelineFor = (req: GatewayRequest, requestId: string, startedAtMs: number, rest?: RestRequestState) => {
+    const context = buildContext({ requestId, log, startedAtMs, clientIp: clientIp(req, config.http.trustProxy), client: clients.unidentified, ...(rest ? { rest } : {}) });
+    // Authentication runs inside Apollo's context function, so its 401 reaches the client intact.
+    const authenticated = async () => {
+      const principal = await parts.authenticator.authenticate(req.headers.authorization, context.log);
+      // On the shared context too: a request the global rate limit refuses is logged with its client.
+      context.client = clients.identify(req.headers, principal);
+      return { ...context, principal };
+    };
+    const onRejected = (code: string, status: number, error?: unknown) => {
+      if (error !== undefined) parts.errorOrigins.remember([error], context.log);
+      const { client } = context;
+      const line = { operationName: null, status, durationMs: sinceMs(startedAtMs), errorCodes: [code], clientIp: context.clientIp, clientName: client.name, clientVersion: client.version, clientPolicy: client.policy.name };
+      // A REST route writes its one line itself, with the status it answers (context.ts).
+      if (rest) rest.logLine = line;
+      else context.log.info(line, 'request completed');
+      metrics.recordRejected(code, (performance.now() - startedAtMs) / 1000, client.policy.label, client.version);
+    };
+    return { authenticated, onRejected };
+  };
+  const restDoor = config.rest
+    ? createRestDoor({
+        config: config.rest,
+        schema: parts.schema,
+        maxBodyBytes: config.http.maxBodyBytes,
+        registry: metrics.registry,
+        log,
+        execute: (req, body, request) => {
+          const { authenticated, onRejected } = pipelineFor(req, request.requestId, request.startedAtMs, request.rest);
+          return withRequestSpan(req.headers, `${request.rest.method} ${request.rest.route}`, () => handleGraphQL.execute(req, body, authenticated, onRejected));
+        },
+      })
+    : undefined;
+  const cors = corsPolicy(config.edge.cors, restCorsMethods(config.rest));
+  const security = securityHeaders({ hsts: config.edge.hsts, sandbox: config.graphql.sandbox, docsPath: config.rest && config.rest.docs ? DOCS_PATH : undefined }, GRAPHQL_PATH);
 
   return (req: GatewayRequest, res: GatewayResponse) => {
     const startedAtMs = performance.now();
@@ -68,25 +108,9 @@ export function buildRouter(config: Config, parts: RouterParts): RequestHandler 
       if (url.pathname === '/metrics') return sendMetrics(res, metrics);
       if (url.pathname === '/' && req.method === 'GET') return redirect(res, GRAPHQL_PATH);
       if (url.pathname === LOGOUT_PATH) return handleLogout(req, res, parts.authenticator, log.child({ requestId }));
-      if (url.pathname !== GRAPHQL_PATH) return sendError(res, 'NOT_FOUND');
+      if (url.pathname !== GRAPHQL_PATH) return restDoor ? restDoor(req, res, url, requestId, startedAtMs) : sendError(res, 'NOT_FOUND');
       if (parts.lifecycle() === 'starting') return sendError(res, 'SCHEMA_NOT_READY', {}, { 'retry-after': '1' });
-      const context = buildContext({ requestId, log, startedAtMs, clientIp: clientIp(req, config.http.trustProxy), client: clients.unidentified });
-      // Authentication runs inside Apollo's context function, so its 401 reaches the client intact.
-      const authenticated = async () => {
-        const principal = await parts.authenticator.authenticate(req.headers.authorization, context.log);
-        // On the shared context too: a request the global rate limit refuses is logged with its client.
-        context.client = clients.identify(req.headers, principal);
-        return { ...context, principal };
-      };
-      const onRejected = (code: string, status: number, error?: unknown) => {
-        if (error !== undefined) parts.errorOrigins.remember([error], context.log);
-        const { client } = context;
-        context.log.info(
-          { operationName: null, status, durationMs: sinceMs(startedAtMs), errorCodes: [code], clientIp: context.clientIp, clientName: client.name, clientVersion: client.version, clientPolicy: client.policy.name },
-          'request completed',
-        );
-        metrics.recordRejected(code, (performance.now() - startedAtMs) / 1000, client.policy.label, client.version);
-      };
+      const { authenticated, onRejected } = pipelineFor(req, requestId, startedAtMs);
       await withRequestSpan(req.headers, `${req.method ?? 'GET'} ${GRAPHQL_PATH}`, () => handleGraphQL(req, res, url, authenticated, onRejected));
     };
     route().catch((err: unknown) => {
