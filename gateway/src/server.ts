@@ -11,6 +11,9 @@ import type { CertificateReloadOutcome } from './edge/certificate-watcher';
 import { createListener, type Listener } from './edge/listener';
 import { Limits } from './limits/limits';
 import { apolloLogger, createLogger, type Logger } from './logger';
+import { IdempotencyStore } from './idempotency/idempotency-store';
+import { ErrorOrigins } from './observability/error-origins';
+import { createKeyValueStore } from './store/create-store';
 import { GatewayMetrics } from './observability/metrics';
 import { waitForRedis, type Redis } from './redis';
 import type { BreakerState } from './resilience/breakers';
@@ -94,9 +97,12 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     },
   });
   const { caches, usage } = shared;
+  const errorOrigins = new ErrorOrigins();
+  // Shared by the fleet through Redis when there is one, like every other record of requests.
+  const idempotency = config.idempotency ? new IdempotencyStore(createKeyValueStore(shared.redis, 'idempotency:'), { ...config.idempotency, log }) : undefined;
   const apollo = buildApolloServer(config, {
     log, gateway: authorization.gateway, httpServer: listener.drainPluginServer, caches, clients, limits, directives,
-    authorization: authorization.decisions, metrics, usage, responseHeaders: subgraphs.responseHeaders,
+    authorization: authorization.decisions, metrics, usage, responseHeaders: subgraphs.responseHeaders, errorOrigins, idempotency,
     // ApolloGateway's planner must not plan Defer nodes (its executor refuses them): @defer gets a planner of its own.
     defer: config.defer ? { planners: new QueryPlanners(gateway, DEFER_PLANNER), services: subgraphs.services, apolloGateway: gateway } : undefined,
   });
@@ -106,7 +112,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     : undefined;
   subscriptions?.attachWebSocket({ server: listener.server, path: GRAPHQL_PATH, apollo, clients, limits, accepting: () => state === 'serving' });
   const checks = readinessChecks(config, { lifecycle, supergraph: shared.supergraph, redis: shared.redis, resilience: subgraphs.resilience, replicas: subgraphs.replicas });
-  listener.serve(buildRouter(config, { log, apollo, authenticator: security.authenticator, clients, limits, metrics, checks, lifecycle, schema: gateway, ...(subscriptions ? { stream: subscriptions.streamDoor } : {}) }));
+  listener.serve(buildRouter(config, { log, apollo, authenticator: security.authenticator, clients, limits, metrics, checks, lifecycle, schema: gateway, errorOrigins, ...(subscriptions ? { stream: subscriptions.streamDoor } : {}) }));
 
   // Listen first: while the supergraph loads (or is still missing), /health answers and /ready
   // says why the gateway is not ready; GraphQL requests get 503 SCHEMA_NOT_READY.

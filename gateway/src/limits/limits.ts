@@ -87,7 +87,7 @@ export class Limits {
     const policy = context.client.policy;
     const budget = this.budgets.get(policy);
     if (!budget || !policy.budget) return undefined;
-    // In measure mode an operation may cost more than a whole bucket: it then takes the whole bucket.
+    // The limits plugin refuses estimates above the capacity; the cap only guards other callers.
     const amount = Math.min(cost, policy.budget.capacity);
     const state = limitsState(context);
     const reservation = this.guard(() => budget.take(policy.keyPrefix + callerKey(context), amount)).then((decision) => ({
