@@ -110,7 +110,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   const subscriptions = config.subscriptions
     ? setUpSubscriptions(config, { gateway, subgraphs, authorization: authorization.decisions, authenticator: security.authenticator, registry: metrics.registry, log })
     : undefined;
-  subscriptions?.attachWebSocket({ server: listener.server, path: GRAPHQL_PATH, apollo, clients, limits, accepting: () => state === 'serving' });
+  subscriptions?.attachWebSocket({ server: listener.server, path: GRAPHQL_PATH, apollo, clients, limits, refusal: () => upgradeRefusal(state) });
   const checks = readinessChecks(config, { lifecycle, supergraph: shared.supergraph, redis: shared.redis, resilience: subgraphs.resilience, replicas: subgraphs.replicas });
   listener.serve(buildRouter(config, { log, apollo, authenticator: security.authenticator, clients, limits, metrics, checks, lifecycle, schema: gateway, errorOrigins, ...(subscriptions ? { stream: subscriptions.streamDoor } : {}) }));
 
@@ -149,6 +149,12 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     getBreakerStates: () => subgraphs.resilience.getBreakerStates(),
     services: subgraphs.services,
   };
+}
+
+/** Why a WebSocket upgrade is refused in this state: before the schema loads, or while draining (clients reconnect elsewhere). */
+function upgradeRefusal(state: Lifecycle): 'SCHEMA_NOT_READY' | 'SERVER_SHUTTING_DOWN' | undefined {
+  if (state === 'serving') return undefined;
+  return state === 'starting' ? 'SCHEMA_NOT_READY' : 'SERVER_SHUTTING_DOWN';
 }
 
 /** The order matters: stop taking work, let in-flight requests finish, then close what they used. */
