@@ -63,3 +63,21 @@ describe('the response cache stores only what subgraphs said may be cached, and 
     expect(await storedResponses()).toBe(1);
   });
 });
+
+describe('mutations are never cacheable', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ subgraphs: ['users', 'orders'] });
+  });
+  afterAll(() => stack?.stop());
+
+  it('when a mutation returns a type its subgraph hints as cacheable (Order: max-age 300), then the answer is sent no-store', async () => {
+    const caller = await bearer('33', 'orders:read');
+
+    const res = await stack.query('mutation Place { placeOrder(input: { items: [{ sku: "SKU-001", quantity: 1 }] }) { id status } }', {}, caller);
+
+    expect(res.body.errors).toBeUndefined();
+    expect(res.headers.get('cache-control')).toBe('no-store');
+  });
+});

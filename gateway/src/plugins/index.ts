@@ -26,6 +26,7 @@ import { responseHeadersPlugin } from './response-headers';
 import { usageRecordingPlugin } from './usage-recording';
 
 import type { TrustedDocuments } from '../cache/manifest';
+import { cachePolicyPlugin } from './cache-policy';
 import { responseCachePlugin, type ResponseCachePluginOptions } from './response-cache';
 import { trustedDocumentsPlugin } from './trusted-documents';
 import { clientPolicyPlugin, type ClientPolicyPluginOptions } from './client-policy';
@@ -86,6 +87,8 @@ export function buildPlugins(config: Config, deps: PluginDeps): ApolloServerPlug
     // Its lookup (responseForOperation) runs after every didResolveOperation check, so
     // authorization and limits apply to cache hits too.
     deps.responseCache ? responseCachePlugin(deps.responseCache) : false,
+    // Mutations and subscriptions are never cacheable, whatever their subgraphs hinted.
+    cachePolicyPlugin(),
     // After the response cache: a fresh entry answers a deferred query whole (docs/defer.md).
     deps.defer ? deferPlugin(deps.defer) : false,
     deps.responseHeaders ? responseHeadersPlugin({ collector: deps.responseHeaders }) : false,
