@@ -32,6 +32,7 @@ export function summarizeConfig(c: Config): Record<string, unknown> {
       plan: c.cache.plan,
     },
     limits: c.limits,
+    idempotency: c.idempotency,
     clients: { nameClaim: c.clients.nameClaim, policies: c.clients.policies },
     rest: c.rest && { routes: c.rest.routes.map((r) => `${r.label} → ${r.operation.name}`), docs: c.rest.docs },
     // Never the secrets themselves.

@@ -9,7 +9,8 @@ import { RESPONSE_HEADER_ENV, toResponseHeaderConfig, type ResponseHeaderConfig 
 import { EDGE_ENV, toEdgeConfig, type EdgeConfig } from './edge/edge-config';
 import { DEFER_ENV, toDeferConfig, type DeferConfig } from './incremental/defer-config';
 import { HTTP_ENV, toHttpConfig, type GraphQLConfig, type HttpConfig } from './http/http-config';
-import { LIMITS_ENV, checkLimits, toLimitsConfig, type LimitsConfig } from './limits/limits-config';
+import { IDEMPOTENCY_ENV, toIdempotencyConfig, type IdempotencyConfig } from './idempotency/idempotency-config';
+import { LIMITS_ENV, toLimitsConfig, type LimitsConfig } from './limits/limits-config';
 import { OBSERVABILITY_ENV, toObservabilityConfig, type ObservabilitySections } from './observability/observability-config';
 import { ResilienceEnvSchema, readTimeoutOverrides, toResilienceConfig, type ResilienceConfig } from './resilience/config';
 import { REPLICA_ENV, readSubgraphUrlLists, toReplicaConfig, type ReplicaConfig } from './routing/replica-config';
@@ -43,6 +44,7 @@ const EnvSchema = z.object({
   ...RESPONSE_HEADER_ENV,
   ...AUTH_ENV,
   ...SUBSCRIPTIONS_ENV,
+  ...IDEMPOTENCY_ENV,
   ...DEFER_ENV,
   ...REST_ENV,
 });
@@ -86,6 +88,8 @@ export interface Config extends ObservabilitySections {
   clients: ClientsConfig;
   /** Subscriptions: caps, WebSocket limits, heartbeats; false when SUBSCRIPTIONS_ENABLED=false (subscriptions/subscription-config.ts). */
   subscriptions: false | SubscriptionsConfig;
+  /** Idempotency-Key on mutations (idempotency/idempotency-config.ts). */
+  idempotency: IdempotencyConfig;
   /** @defer over multipart/mixed; false when DEFER_ENABLED=false (incremental/defer-config.ts). */
   defer: DeferConfig;
   /** REST routes over trusted operations; false when REST_ROUTES is unset (rest/rest-config.ts). */
@@ -138,7 +142,6 @@ function assemble(
   const production = e.NODE_ENV === 'production';
   const redis = toRedisConfig(e, problems);
   const limits = toLimitsConfig(e, production);
-  checkLimits(e, problems);
   const urlOverrides = Object.fromEntries(Object.entries(urlLists).map(([name, urls]) => [name, urls[0] ?? '']));
   const cache = toCacheConfig(e, problems);
   const edge = toEdgeConfig(e, production, problems);
@@ -162,6 +165,7 @@ function assemble(
     responseHeaders: toResponseHeaderConfig(e, problems),
     auth: toAuthConfig(e, e.CLIENT_NAME_CLAIM, production, problems),
     subscriptions: toSubscriptionsConfig(e),
+    idempotency: toIdempotencyConfig(e),
     defer: toDeferConfig(e),
     rest: toRestConfig(e, problems),
   };

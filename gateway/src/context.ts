@@ -29,6 +29,11 @@ export interface GatewayContext {
   token?: VerifiedToken;
   /** Set by the doors that can stream a subscription (WebSocket, multipart, SSE); see subscriptions/subscription-slot.ts. */
   subscription?: SubscriptionSlot;
+  /**
+   * A mutation's `Idempotency-Key`, set by the idempotency plugin once the request holds it; signed
+   * into the identity header of its subgraph calls, bound to the caller.
+   */
+  idempotencyKey?: string;
   /** Set when the request came through a REST route (rest/); shared by reference with the route's handler. */
   rest?: RestRequestState;
 }

@@ -12,6 +12,9 @@ import { createListener, type Listener } from './edge/listener';
 import { Limits } from './limits/limits';
 import { MemoryRequestGate } from './limits/memory-gate';
 import { apolloLogger, createLogger, type Logger } from './logger';
+import { IdempotencyStore } from './idempotency/idempotency-store';
+import { ErrorOrigins } from './observability/error-origins';
+import { createKeyValueStore } from './store/create-store';
 import { GatewayMetrics } from './observability/metrics';
 import { waitForRedis, type RedisClient } from './redis';
 import type { BreakerState } from './resilience/breakers';
@@ -95,9 +98,12 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     },
   });
   const { caches, usage } = shared;
+  const errorOrigins = new ErrorOrigins();
+  // Shared by the fleet through Redis when there is one, like every other record of requests.
+  const idempotency = config.idempotency ? new IdempotencyStore(createKeyValueStore(shared.redis, 'idempotency:'), { ...config.idempotency, log }) : undefined;
   const apollo = buildApolloServer(config, {
     log, gateway: authorization.gateway, httpServer: listener.drainPluginServer, caches, clients, limits, directives,
-    authorization: authorization.decisions, metrics, usage, responseHeaders: subgraphs.responseHeaders,
+    authorization: authorization.decisions, metrics, usage, responseHeaders: subgraphs.responseHeaders, errorOrigins, idempotency,
     // ApolloGateway's planner must not plan Defer nodes (its executor refuses them): @defer gets a planner of its own.
     defer: config.defer ? { planners: new QueryPlanners(gateway, DEFER_PLANNER), services: subgraphs.services, apolloGateway: gateway } : undefined,
   });
@@ -105,9 +111,9 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   const subscriptions = config.subscriptions
     ? setUpSubscriptions(config, { gateway, subgraphs, authorization: authorization.decisions, authenticator: security.authenticator, registry: metrics.registry, log })
     : undefined;
-  subscriptions?.attachWebSocket({ server: listener.server, path: GRAPHQL_PATH, apollo, clients, limits, accepting: () => state === 'serving' });
+  subscriptions?.attachWebSocket({ server: listener.server, path: GRAPHQL_PATH, apollo, clients, limits, refusal: () => upgradeRefusal(state) });
   const checks = readinessChecks(config, { lifecycle, supergraph: shared.supergraph, redis: shared.redis, resilience: subgraphs.resilience, replicas: subgraphs.replicas });
-  listener.serve(buildRouter(config, { log, apollo, authenticator: security.authenticator, clients, limits, metrics, checks, lifecycle, schema: gateway, ...(subscriptions ? { stream: subscriptions.streamDoor } : {}) }));
+  listener.serve(buildRouter(config, { log, apollo, authenticator: security.authenticator, clients, limits, metrics, checks, lifecycle, schema: gateway, errorOrigins, ...(subscriptions ? { stream: subscriptions.streamDoor } : {}) }));
 
   // Listen first: while the supergraph loads (or is still missing), /health answers and /ready
   // says why the gateway is not ready; GraphQL requests get 503 SCHEMA_NOT_READY.
@@ -145,6 +151,12 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     getBreakerStates: () => subgraphs.resilience.getBreakerStates(),
     services: subgraphs.services,
   };
+}
+
+/** Why a WebSocket upgrade is refused in this state: before the schema loads, or while draining (clients reconnect elsewhere). */
+function upgradeRefusal(state: Lifecycle): 'SCHEMA_NOT_READY' | 'SERVER_SHUTTING_DOWN' | undefined {
+  if (state === 'serving') return undefined;
+  return state === 'starting' ? 'SCHEMA_NOT_READY' : 'SERVER_SHUTTING_DOWN';
 }
 
 /** The order matters: stop taking work, let in-flight requests finish, then close what they used. */

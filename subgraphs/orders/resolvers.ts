@@ -3,6 +3,7 @@ import { findProduct, type Product } from '../shared/catalog';
 import type { SubgraphContext } from '../shared/context';
 import type { SubgraphResolvers } from '../shared/definition';
 import { subgraphError } from '../shared/errors';
+import { idempotent, type IdempotencyStore } from '../shared/idempotency';
 import { createByKeyLoader, createUserListLoader } from '../shared/loaders';
 import type { OrderEvents } from './events';
 import type { OrderProgression } from './progression';
@@ -26,15 +27,17 @@ interface PlaceOrderInput {
 export interface OrdersResolverDeps {
   events: OrderEvents;
   progression: OrderProgression;
+  idempotency: IdempotencyStore;
 }
 
-export function createOrdersResolvers(store: OrdersStore, { events, progression }: OrdersResolverDeps): SubgraphResolvers<OrdersLoaders> {
+export function createOrdersResolvers(store: OrdersStore, { events, progression, idempotency }: OrdersResolverDeps): SubgraphResolvers<OrdersLoaders> {
   return {
     Query: {
       order: async (_: unknown, args: { id: string }, ctx: Context) => ownOrder(await ctx.loaders.orderById.load(args.id), ctx),
     },
     Mutation: {
-      placeOrder: async (_: unknown, { input }: { input: PlaceOrderInput }, ctx: Context) => {
+      // A repeat under the caller's Idempotency-Key returns the first order instead of placing another.
+      placeOrder: idempotent(idempotency, async (_: unknown, { input }: { input: PlaceOrderInput }, ctx: Context) => {
         const userId = actingUserId(input.userId, ctx.principal);
         const order = await store.place({ userId, lines: priceLines(input.items) });
         ctx.loaders.ordersByUser.clearAll();
@@ -42,7 +45,7 @@ export function createOrdersResolvers(store: OrdersStore, { events, progression 
         await events.changed(order);
         progression.start(order);
         return order;
-      },
+      }),
       cancelOrder: async (_: unknown, args: { id: string }, ctx: Context) => {
         const order = ownOrder(await ctx.loaders.orderById.load(args.id), ctx);
         if (!order) throw subgraphError('NOT_FOUND', `No order ${args.id}`);

@@ -3,6 +3,7 @@ import { findProduct } from '../shared/catalog';
 import type { SubgraphContext } from '../shared/context';
 import type { SubgraphResolvers } from '../shared/definition';
 import { subgraphError } from '../shared/errors';
+import { idempotent, type IdempotencyStore } from '../shared/idempotency';
 import { createByUserLoader, createUserListLoader } from '../shared/loaders';
 import type { ReviewEvents } from './events';
 import type { ReviewRecord, ReviewsStore, ReviewStatsRecord } from './store';
@@ -27,10 +28,11 @@ interface AddReviewInput {
   body: string;
 }
 
-export function createReviewsResolvers(store: ReviewsStore, events: ReviewEvents): SubgraphResolvers<ReviewsLoaders> {
+export function createReviewsResolvers(store: ReviewsStore, events: ReviewEvents, idempotency: IdempotencyStore): SubgraphResolvers<ReviewsLoaders> {
   return {
     Mutation: {
-      addReview: async (_: unknown, { input }: { input: AddReviewInput }, ctx: Context) => {
+      // A repeat under the caller's Idempotency-Key returns the first review instead of adding another.
+      addReview: idempotent(idempotency, async (_: unknown, { input }: { input: AddReviewInput }, ctx: Context) => {
         const userId = actingUserId(input.userId, ctx.principal);
         if (input.rating < 1 || input.rating > 5) {
           throw subgraphError('BAD_USER_INPUT', 'rating must be between 1 and 5', { field: 'rating' });
@@ -43,7 +45,7 @@ export function createReviewsResolvers(store: ReviewsStore, events: ReviewEvents
         ctx.loaders.statsByUser.clear(userId);
         await events.added(review);
         return review;
-      },
+      }),
     },
     Subscription: {
       reviewAdded: {

@@ -19,12 +19,14 @@ export interface SubgraphConfig {
   readonly seedUsers: number;
   /** SUBGRAPH_IDENTITY_SECRET: HMAC secret shared with the gateway (≥ 32 characters). @default DEV_IDENTITY_SECRET (refused when NODE_ENV=production) */
   readonly identitySecret: string;
-  /** REDIS_URL: events go through Redis pub/sub, so every replica's subscribers see every replica's mutations. @default unset (in memory, one process) */
+  /** REDIS_URL: events go through Redis pub/sub (every replica's subscribers see every replica's mutations), and idempotent mutations keep their records there (shared by the subgraph's replicas). @default unset (in memory, one process) */
   readonly redisUrl: string | undefined;
-  /** REDIS_KEY_PREFIX: prefix of the pub/sub channels (deployments sharing a Redis stay apart). @default 'frontdoor:' */
+  /** REDIS_KEY_PREFIX: prefix of the subgraph's Redis keys and pub/sub channels (`<prefix>events:…`, `<prefix><subgraph>:idempotency:…`). @default 'frontdoor:' */
   readonly redisKeyPrefix: string;
   /** ORDER_PROGRESSION_MS (orders): placed orders move PENDING → PAID → SHIPPED → DELIVERED this often, in ms. @default 0 (off; `npm start` sets 15000) */
   readonly orderProgressionMs: number;
+  /** IDEMPOTENCY_TTL_S: how long a mutation's first result answers repeats of its key, in seconds. @default 86400 */
+  readonly idempotencyTtlS: number;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -57,8 +59,9 @@ export function loadSubgraphConfig(env: Env, defaults: { port: number }): Subgra
     seedUsers: read('SEED_USERS', DEFAULT_SEED_USERS, integerIn(1, 1_000_000), 'an integer 1–1000000'),
     identitySecret: read('SUBGRAPH_IDENTITY_SECRET', DEV_IDENTITY_SECRET, (raw) => (raw.length >= 32 ? raw : undefined), 'at least 32 characters'),
     redisUrl: read<string | undefined>('REDIS_URL', undefined, (raw) => (/^rediss?:\/\//.test(raw) ? raw : undefined), 'a redis:// or rediss:// URL'),
-    redisKeyPrefix: read('REDIS_KEY_PREFIX', 'frontdoor:', (raw) => raw, 'a prefix'),
+    redisKeyPrefix: read('REDIS_KEY_PREFIX', 'frontdoor:', (raw) => (raw.length <= 100 ? raw : undefined), 'at most 100 characters'),
     orderProgressionMs: read('ORDER_PROGRESSION_MS', 0, integerIn(0, 86_400_000), 'an integer 0–86400000 (ms)'),
+    idempotencyTtlS: read('IDEMPOTENCY_TTL_S', 86_400, integerIn(1, 30 * 86_400), 'an integer 1–2592000 (s)'),
   };
   if (env['NODE_ENV'] === 'production' && config.identitySecret === DEV_IDENTITY_SECRET) {
     issues.push('SUBGRAPH_IDENTITY_SECRET: must be set in production (the development default is public)');

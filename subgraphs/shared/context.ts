@@ -3,7 +3,7 @@
  * logger carrying it, and the subgraph's per-request DataLoaders.
  */
 import { randomUUID } from 'node:crypto';
-import { IDENTITY_HEADER, verifyIdentity } from './identity';
+import { IDENTITY_HEADER, verifyIdentity, type VerifiedIdentity } from './identity';
 import type { Logger } from './logger';
 
 /** The caller as the subgraph sees it. `id: null` means anonymous. */
@@ -18,6 +18,8 @@ export type RequestHeaders = Readonly<Record<string, string>>;
 export interface SubgraphContext<TLoaders = unknown> {
   requestId: string;
   principal: Principal;
+  /** The mutation's Idempotency-Key from the signed identity (./idempotency.ts); null without one. */
+  idempotencyKey: string | null;
   /** Child logger with `requestId` bound. */
   log: Logger;
   /** Created fresh for every request, so nothing is cached across callers. */
@@ -34,6 +36,12 @@ const VALID_REQUEST_ID = /^[\w.:-]{1,128}$/;
  * subgraph directly, or sends `x-user-id`, is nobody.
  */
 export function readPrincipal(headers: RequestHeaders, secret: string, log?: Logger): Principal {
+  const { id, scopes } = readIdentity(headers, secret, log);
+  return { id, scopes };
+}
+
+/** The caller and, on a mutation sent with one, its signed Idempotency-Key. */
+function readIdentity(headers: RequestHeaders, secret: string, log?: Logger): VerifiedIdentity {
   const result = verifyIdentity(headers[IDENTITY_HEADER], headers[REQUEST_ID_HEADER], secret);
   if (result.ok) return result.identity;
   if (result.reason !== 'missing') log?.warn({ reason: result.reason }, 'identity header refused; caller treated as anonymous');
@@ -62,9 +70,11 @@ export function buildContext<TLoaders>(
 ): SubgraphContext<TLoaders> {
   const requestId = readRequestId(headers);
   const child = log.child({ requestId });
+  const { id, scopes, idempotencyKey } = readIdentity(headers, identitySecret, child);
   return {
     requestId,
-    principal: readPrincipal(headers, identitySecret, child),
+    principal: { id, scopes },
+    idempotencyKey: idempotencyKey ?? null,
     log: child,
     loaders: createLoaders(),
   };

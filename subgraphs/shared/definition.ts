@@ -9,6 +9,7 @@ import type { DocumentNode } from 'graphql';
 import { gql } from 'graphql-tag';
 import type { SubgraphContext } from './context';
 import type { PubSub } from './pubsub';
+import type { IdempotencyStore } from './idempotency';
 
 /** Options every subgraph factory accepts. */
 export interface CreateSubgraphOptions {
@@ -18,6 +19,8 @@ export interface CreateSubgraphOptions {
   pubsub?: PubSub;
   /** orders: move each placed order PENDING → PAID → SHIPPED → DELIVERED this often, in ms. @default 0 (off) */
   orderProgressionMs?: number;
+  /** Where idempotent mutations keep their records (Redis with REDIS_URL). @default a fresh MemoryIdempotencyStore */
+  idempotency?: IdempotencyStore;
 }
 
 export type SubgraphName = 'users' | 'orders' | 'payments' | 'wishlist' | 'reviews';

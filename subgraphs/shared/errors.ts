@@ -10,6 +10,9 @@ export const SUBGRAPH_ERRORS = {
   BAD_USER_INPUT: { message: 'Invalid input' },
   NOT_FOUND: { message: 'Not found' },
   FORBIDDEN: { message: 'Forbidden' },
+  // Idempotent mutations (./idempotency.ts); the same codes as the gateway's.
+  IDEMPOTENCY_KEY_REUSED: { message: 'This Idempotency-Key was used for a different request' },
+  IDEMPOTENCY_KEY_IN_USE: { message: 'A request with this Idempotency-Key is still running; retry shortly' },
 } as const satisfies Record<string, { message: string }>;
 
 export type SubgraphErrorCode = keyof typeof SUBGRAPH_ERRORS;

@@ -3,11 +3,12 @@
  * (DESIGN.md decision 8). The gateway verifies the client's token, then sends on every subgraph
  * call
  *
- *   x-frontdoor-identity: v1.<base64url(JSON {sub, scp, rid, exp})>.<base64url(HMAC-SHA256(secret, "v1." + payload))>
+ *   x-frontdoor-identity: v1.<base64url(JSON {sub, scp, rid, exp, idk?})>.<base64url(HMAC-SHA256(secret, "v1." + payload))>
  *
  * `sub` is the user id (null: anonymous), `scp` the scopes, `rid` the request id (must equal the
  * call's `x-request-id`), `exp` the expiry in ms since the epoch (a minute ahead: a captured header
- * is useless soon after). The secret is SUBGRAPH_IDENTITY_SECRET, shared by gateway and subgraphs.
+ * is useless soon after), `idk` the mutation's Idempotency-Key when the client sent one (signed with
+ * `sub`, so it is bound to the caller: ./idempotency.ts). The secret is SUBGRAPH_IDENTITY_SECRET, shared by gateway and subgraphs.
  * Anything else (no header, bad signature, expired, another request's header, plain `x-user-id`)
  * means anonymous. The gateway has its own copy of the signing half (gateway/src/auth/identity-header.ts);
  * a unit test checks the two agree.
@@ -23,7 +24,12 @@ export const DEV_IDENTITY_SECRET = 'frontdoor-development-identity-secret-not-fo
 export interface VerifiedIdentity {
   id: string | null;
   scopes: string[];
+  /** The client's Idempotency-Key for this mutation, when it sent one. */
+  idempotencyKey?: string;
 }
+
+/** Longest key the gateway forwards (gateway/src/idempotency/idempotency-key.ts); anything longer is ignored. */
+const MAX_IDEMPOTENCY_KEY_LENGTH = 128;
 
 export type IdentityRejection = 'missing' | 'malformed' | 'bad-signature' | 'expired' | 'other-request';
 
@@ -39,7 +45,7 @@ export function verifyIdentity(
   const expected = createHmac('sha256', secret).update(`${VERSION}.${payload}`).digest();
   const given = Buffer.from(signature, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad-signature' };
-  let claims: { sub?: unknown; scp?: unknown; rid?: unknown; exp?: unknown };
+  let claims: { sub?: unknown; scp?: unknown; rid?: unknown; exp?: unknown; idk?: unknown };
   try {
     claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as typeof claims;
   } catch {
@@ -49,7 +55,8 @@ export function verifyIdentity(
   if (claims.rid !== requestId) return { ok: false, reason: 'other-request' };
   const id = typeof claims.sub === 'string' && claims.sub ? claims.sub : null;
   const scopes = Array.isArray(claims.scp) ? claims.scp.filter((s): s is string => typeof s === 'string') : [];
-  return { ok: true, identity: { id, scopes } };
+  const key = typeof claims.idk === 'string' && claims.idk.length > 0 && claims.idk.length <= MAX_IDEMPOTENCY_KEY_LENGTH ? claims.idk : undefined;
+  return { ok: true, identity: { id, scopes, ...(key !== undefined ? { idempotencyKey: key } : {}) } };
 }
 
 /** The signing half, for subgraph tests and tools; the gateway signs with its own copy. */
@@ -60,7 +67,8 @@ export function signIdentity(
   ttlMs = 60_000,
   nowMs: number = Date.now(),
 ): string {
-  const payload = Buffer.from(JSON.stringify({ sub: identity.id, scp: identity.scopes, rid: requestId, exp: nowMs + ttlMs })).toString('base64url');
+  const claims = { sub: identity.id, scp: identity.scopes, rid: requestId, exp: nowMs + ttlMs, ...(identity.idempotencyKey !== undefined ? { idk: identity.idempotencyKey } : {}) };
+  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
   const signature = createHmac('sha256', secret).update(`${VERSION}.${payload}`).digest('base64url');
   return `${VERSION}.${payload}.${signature}`;
 }

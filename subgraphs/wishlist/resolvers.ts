@@ -2,6 +2,7 @@ import { assertMayAccessUser, pageSize } from '../shared/args';
 import type { SubgraphContext } from '../shared/context';
 import type { SubgraphResolvers } from '../shared/definition';
 import { subgraphError } from '../shared/errors';
+import { idempotent, type IdempotencyStore } from '../shared/idempotency';
 import { createByUserLoader, createUserListLoader } from '../shared/loaders';
 import type { WishlistStore } from './store';
 
@@ -20,7 +21,7 @@ interface WishlistRef {
   userId: string;
 }
 
-export function createWishlistResolvers(store: WishlistStore): SubgraphResolvers<WishlistLoaders> {
+export function createWishlistResolvers(store: WishlistStore, idempotency: IdempotencyStore): SubgraphResolvers<WishlistLoaders> {
   /** A mutation changed this request's data: drop what the loaders cached before it. */
   const changed = (ctx: Context, userId: string): WishlistRef => {
     ctx.loaders.countByUser.clearAll();
@@ -30,13 +31,14 @@ export function createWishlistResolvers(store: WishlistStore): SubgraphResolvers
 
   return {
     Mutation: {
-      addToWishlist: async (_: unknown, args: { userId: string; sku: string; name: string }, ctx: Context) => {
+      // A repeat under the caller's Idempotency-Key returns the first result.
+      addToWishlist: idempotent(idempotency, async (_: unknown, args: { userId: string; sku: string; name: string }, ctx: Context) => {
         assertMayAccessUser(ctx.principal, args.userId);
         if (args.sku.trim() === '') throw subgraphError('BAD_USER_INPUT', 'sku must not be empty', { field: 'sku' });
         if (args.name.trim() === '') throw subgraphError('BAD_USER_INPUT', 'name must not be empty', { field: 'name' });
         await store.add(args.userId, args.sku, args.name);
         return changed(ctx, args.userId);
-      },
+      }),
       removeFromWishlist: async (_: unknown, args: { userId: string; itemId: string }, ctx: Context) => {
         assertMayAccessUser(ctx.principal, args.userId);
         if (!(await store.remove(args.userId, args.itemId))) {

@@ -19,6 +19,11 @@ export interface FlakyProxy {
   failNext(count: number, fault?: ProxyFault): void;
   /** Every request gets `fault` until `heal()`. */
   failAll(fault?: ProxyFault): void;
+  /**
+   * The next `count` requests are forwarded, and once the subgraph has answered (it has done the
+   * work: a mutation is applied) the connection to the gateway is reset instead of answering.
+   */
+  resetAfterForwardNext(count: number): void;
   heal(): void;
   stop(): Promise<void>;
 }
@@ -31,8 +36,14 @@ const HOP_BY_HOP = new Set(['host', 'connection', 'content-length', 'keep-alive'
  * demand (a flaky or broken subgraph, as a load balancer in front of a restarting pod would
  * answer) and forwards the rest unchanged. Not a mock: the gateway's real HTTP client talks to it.
  */
-export async function startFlakyProxy(targetUrl = 'http://127.0.0.1:9/graphql'): Promise<FlakyProxy> {
+export interface FlakyProxyOptions {
+  /** Copy the subgraph's response headers (Cache-Control, …), not only its content type. @default false */
+  forwardResponseHeaders?: boolean;
+}
+
+export async function startFlakyProxy(targetUrl = 'http://127.0.0.1:9/graphql', opts: FlakyProxyOptions = {}): Promise<FlakyProxy> {
   let failuresLeft = 0;
+  let resetsLeft = 0;
   let always = false;
   let fault: ProxyFault = UNAVAILABLE;
   const received: number[] = [];
@@ -52,7 +63,15 @@ export async function startFlakyProxy(targetUrl = 'http://127.0.0.1:9/graphql'):
       }
       try {
         const upstream = await fetch(proxy.targetUrl, { method: req.method ?? 'POST', headers, body });
-        res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+        if (resetsLeft > 0) {
+          resetsLeft -= 1;
+          await upstream.text();
+          req.socket.resetAndDestroy();
+          return;
+        }
+        const copied: Record<string, string> = {};
+        if (opts.forwardResponseHeaders) upstream.headers.forEach((value, name) => void (HOP_BY_HOP.has(name) || name === 'content-encoding' ? undefined : (copied[name] = value)));
+        res.writeHead(upstream.status, { ...copied, 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
         res.end(await upstream.text());
       } catch {
         res.writeHead(502);
@@ -74,9 +93,13 @@ export async function startFlakyProxy(targetUrl = 'http://127.0.0.1:9/graphql'):
       always = true;
       fault = f;
     },
+    resetAfterForwardNext: (count) => {
+      resetsLeft = count;
+    },
     heal: () => {
       always = false;
       failuresLeft = 0;
+      resetsLeft = 0;
     },
     stop: () =>
       new Promise<void>((resolve) => {

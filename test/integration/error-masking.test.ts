@@ -73,4 +73,16 @@ describe('subgraph error details in production', () => {
     expect(res.body.errors?.[0]?.extensions).toEqual({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'wishlist' });
     expect(JSON.stringify(res.body)).not.toMatch(INTERNALS);
   });
+
+  it('when a subgraph error carries a code outside the table, then the client sees INTERNAL_SERVER_ERROR and the masked error line carries the request id', async () => {
+    const odd = { errors: [{ message: 'pool exhausted at db.internal', extensions: { code: 'DB_POOL_EXHAUSTED' } }], data: null };
+    proxy.failNext(1, { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(odd) });
+
+    const res = await stack.query(QUERY, undefined, { 'x-request-id': 'mask-test-4' });
+
+    expect(res.status).toBe(200);
+    expect(res.body.errors?.map((e) => e.extensions?.code)).toEqual(['INTERNAL_SERVER_ERROR']);
+    expect(JSON.stringify(res.body)).not.toMatch(INTERNALS);
+    expect(lines.find((l) => l.msg === 'masked error')).toMatchObject({ requestId: 'mask-test-4', level: 50 });
+  });
 });

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { signIdentity, DEV_IDENTITY_SECRET } from '../../subgraphs/shared/identity';
 import { sample } from '../helpers/prometheus';
 import { rawSocket } from '../helpers/raw-ws';
@@ -148,6 +149,20 @@ describe('subscription limits and bad messages', () => {
     socket.ws.close();
   });
 
+  it.each([
+    ['no Sec-WebSocket-Key', '/graphql', { 'sec-websocket-version': '13' }, 400, 'BAD_REQUEST'],
+    ['an unsupported Sec-WebSocket-Version', '/graphql', { 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '7' }, 400, 'BAD_REQUEST'],
+    ['a path other than /graphql', '/elsewhere', { 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '13' }, 404, 'NOT_FOUND'],
+  ])('when an upgrade has %s, then it is refused in JSON with its code, not an HTML page', async (_case, path, headers, status, code) => {
+    // Act
+    const answer = await rawUpgrade(stack.gatewayUrl, path, headers);
+
+    // Assert
+    expect(answer.status).toBe(status);
+    expect(answer.contentType).toMatch(/^application\/json/);
+    expect((JSON.parse(answer.body) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code).toBe(code);
+  });
+
   it('after every bad message, then the gateway still serves', async () => {
     const res = await stack.query('{ user(id: "1") { id } }');
     expect(res.body.data).toEqual({ user: { id: '1' } });
@@ -157,6 +172,23 @@ describe('subscription limits and bad messages', () => {
     return (await fetch(stack.gatewayUrl.replace('/graphql', '/metrics'))).text();
   }
 });
+
+/** An upgrade request as a broken client sends it, and the raw answer (the socket never becomes a WebSocket). */
+function rawUpgrade(gatewayUrl: string, path: string, headers: Record<string, string>): Promise<{ status: number; contentType: string; body: string }> {
+  const { port } = new URL(gatewayUrl);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: { connection: 'upgrade', upgrade: 'websocket', ...headers } });
+    req.on('upgrade', () => reject(new Error('the gateway accepted the upgrade')));
+    req.on('response', (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 /** A review straight into the reviews subgraph (as the gateway would send it), bypassing the gateway's rate limits. */
 async function addReviewDirectly(stack: Stack, body: string): Promise<void> {

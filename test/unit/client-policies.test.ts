@@ -110,10 +110,9 @@ describe('CLIENT_POLICIES: validation', () => {
     expect(problems).toEqual([expect.stringMatching(/^CLIENT_POLICIES\.web: rateLimitPerMinute, costMax, costBudgetCapacity, costBudgetRestorePerSecond, introspection more generous than the default; set requireToken: true/)]);
   });
 
-  it('when a policy sets a limit that is off globally, or a bucket smaller than its costMax, then that is reported', () => {
+  it('when a policy sets a limit that is off globally, then that is reported', () => {
     expect(problemsOf({ RATE_LIMIT_ENABLED: 'false', ...policies({ web: { rateLimitPerMinute: 5 } }) })).toEqual([expect.stringMatching(/^CLIENT_POLICIES\.web\.rateLimitPerMinute: RATE_LIMIT_ENABLED is false/)]);
     expect(problemsOf({ COST_BUDGET_ENABLED: 'false', ...policies({ web: { costBudgetCapacity: 5 } }) })).toEqual([expect.stringMatching(/COST_BUDGET_ENABLED is false/)]);
-    expect(problemsOf(policies({ web: { costMax: 100, costBudgetCapacity: 50 } }))).toEqual([expect.stringMatching(/^CLIENT_POLICIES\.web\.costBudgetCapacity: must be at least its costMax \(100\)/)]);
   });
 
   it('when a persisted-only policy has a manifest, then it is accepted', () => {

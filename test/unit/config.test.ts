@@ -29,7 +29,7 @@ describe('loadConfig', () => {
     expect(loadConfig({}).limits).toEqual({
       failureMode: 'fail-open',
       rateLimit: { perMinute: 600 },
-      cost: { mode: 'enforce', max: 1000, defaultListSize: 10 },
+      cost: { mode: 'auto', max: 1000, defaultListSize: 10 },
       budget: { capacity: 1000, restorePerSecond: 100 },
       operation: { maxDepth: 15, maxAliases: 15, maxRootFields: 20, maxDirectivesPerField: 5, maxTokens: 2000 },
       batching: false,
@@ -39,10 +39,10 @@ describe('loadConfig', () => {
     expect(loadConfig({ RATE_LIMIT_ENABLED: 'false', COST_BUDGET_ENABLED: 'false' }).limits).toMatchObject({ rateLimit: false, budget: false });
   });
 
-  it('when the cost budget could never hold an allowed operation, then start-up is refused', () => {
-    expect(problemsOf({ COST_MAX: '500', COST_BUDGET_CAPACITY: '100' })[0]).toMatch(/^COST_BUDGET_CAPACITY/);
-    expect(loadConfig({ COST_MAX: '500', COST_BUDGET_CAPACITY: '100', COST_MODE: 'measure' }).limits.budget).toEqual({ capacity: 100, restorePerSecond: 100 });
+  it('when the cost budget holds less than COST_MAX, then start-up accepts it (the smaller of the two bounds an operation)', () => {
+    expect(loadConfig({ COST_MAX: '500', COST_BUDGET_CAPACITY: '100' }).limits).toMatchObject({ cost: { max: 500 }, budget: { capacity: 100 } });
   });
+
 
   it('when several variables are bad, then one CONFIG_INVALID error lists every one of them', () => {
     const problems = problemsOf({ PORT: 'eighty', SUBGRAPH_TIMEOUT_MS: '-1', LOG_LEVEL: 'loud', SUPERGRAPH_WATCH: 'yes' });

@@ -187,6 +187,49 @@ describe('estimateCost: the rules', () => {
   });
 });
 
+describe('estimateCost: abstract types', () => {
+  // The shape of issue #12's report: an interface list, each concrete type selecting its own list.
+  const graph = compose(`
+    type Query { accounts: [Account] search: [Result] }
+    interface Account { id: ID! similarAccounts: [Account] }
+    type User implements Account { id: ID! similarAccounts: [Account] friends: [User] }
+    type Admin implements Account { id: ID! similarAccounts: [Account] audit: [Entry] @listSize(assumedSize: 50) }
+    type Entry { id: ID! }
+    union Result = User | Entry
+  `);
+
+  it('when inline fragments select on each concrete type, then the costliest type counts, not the sum', () => {
+    const query = `{ accounts {
+      ... on User { id similarAccounts { ... on User { id } ... on Admin { id } } }
+      ... on Admin { id similarAccounts { ... on User { id } ... on Admin { id } } }
+    } }`;
+    // 10 accounts × (1 + one of the two branches: similarAccounts 10 × 1) = 110 (the sum gave 4,210 at depth 3).
+    expect(estimate(graph, query)).toBe(110);
+  });
+
+  it('when the branches cost differently, then the most expensive one is what counts', () => {
+    // Admin: audit 50 × 1 = 50; User: friends 10 × 1 = 10 → 10 × (1 + 50).
+    expect(estimate(graph, '{ accounts { ... on User { friends { id } } ... on Admin { audit { id } } } }')).toBe(510);
+  });
+
+  it('when fields are selected on the interface itself as well, then they count for every type, plus the costliest branch', () => {
+    // 10 × (1 + similarAccounts 10 + max(User friends 10, Admin audit 50))
+    expect(estimate(graph, '{ accounts { similarAccounts { id } ... on User { friends { id } } ... on Admin { audit { id } } } }')).toBe(610);
+  });
+
+  it('when two fragments apply to the same concrete type, then both count for it', () => {
+    // User gets both fragments: 10 + 10; Admin none → 10 × (1 + 20).
+    const query = '{ accounts { ... on User { friends { id } } ...U } } fragment U on User { friends2: friends { id } }';
+    expect(estimate(graph, query)).toBe(210);
+  });
+
+  it('when a union is selected with named fragments per member, then the costliest member counts', () => {
+    const query = '{ search { ...E ...U } } fragment E on Entry { id } fragment U on User { friends { id } }';
+    // 10 × (1 + max(Entry 0, User 10))
+    expect(estimate(graph, query)).toBe(110);
+  });
+});
+
 describe('actualCost', () => {
   const graph = compose(BOOK_TYPES('@cost(weight: 5)'));
   const query = `query { bestsellers { ${BOOK_SELECTION} } }`;

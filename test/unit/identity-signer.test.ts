@@ -27,4 +27,10 @@ describe('IdentitySigner', () => {
     expect(later).not.toBe(first);
     expect(verifyIdentity(later, 'req-3', SECRET, now + IDENTITY_TTL_MS + 1000).ok).toBe(true);
   });
+
+  it('when a mutation carries an Idempotency-Key, then it is signed with the caller and a subgraph reads it', () => {
+    const now = 3_000_000;
+    const header = signer.headerFor({ principal: alice.principal, requestId: 'req-4', idempotencyKey: 'k-1' }, now);
+    expect(verifyIdentity(header, 'req-4', SECRET, now)).toEqual({ ok: true, identity: { id: 'alice', scopes: ['orders:read'], idempotencyKey: 'k-1' } });
+  });
 });

@@ -17,6 +17,7 @@ describe('loadSubgraphConfig', () => {
       redisUrl: undefined,
       redisKeyPrefix: 'frontdoor:',
       orderProgressionMs: 0,
+      idempotencyTtlS: 86_400,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -24,7 +25,7 @@ describe('loadSubgraphConfig', () => {
   it('when every variable is valid, then they are parsed', () => {
     // Act
     const config = loadSubgraphConfig(
-      { PORT: '5001', HOST: '0.0.0.0', SUBGRAPH_LATENCY_MS: '25', LOG_LEVEL: 'debug', SEED_USERS: '50', REDIS_URL: 'redis://r:6379', REDIS_KEY_PREFIX: 'x:', ORDER_PROGRESSION_MS: '1500' },
+      { PORT: '5001', HOST: '0.0.0.0', SUBGRAPH_LATENCY_MS: '25', LOG_LEVEL: 'debug', SEED_USERS: '50', REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: 'p:', ORDER_PROGRESSION_MS: '1500', IDEMPOTENCY_TTL_S: '60' },
       { port: 4001 },
     );
 
@@ -36,9 +37,10 @@ describe('loadSubgraphConfig', () => {
       logLevel: 'debug',
       seedUsers: 50,
       identitySecret: DEV_IDENTITY_SECRET,
-      redisUrl: 'redis://r:6379',
-      redisKeyPrefix: 'x:',
+      redisUrl: 'redis://127.0.0.1:6379',
+      redisKeyPrefix: 'p:',
       orderProgressionMs: 1500,
+      idempotencyTtlS: 60,
     });
   });
 

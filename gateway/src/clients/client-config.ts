@@ -177,11 +177,6 @@ function checkPolicy(name: string, p: PolicyInput, d: ClientDefaults, problems: 
   const setsBudget = p.costBudgetCapacity !== undefined || p.costBudgetRestorePerSecond !== undefined;
   if (setsBudget && !d.limits.budget) problems.push(`${at}.costBudgetCapacity: COST_BUDGET_ENABLED is false`);
   if (p.operations === 'persisted' && !d.hasManifest) problems.push(`${at}.operations: 'persisted' needs PERSISTED_QUERIES_MANIFEST`);
-  const costMax = p.costMax ?? d.limits.cost.max;
-  const capacity = p.costBudgetCapacity ?? (d.limits.budget ? d.limits.budget.capacity : Infinity);
-  if (d.limits.budget && d.limits.cost.mode === 'enforce' && capacity < costMax) {
-    problems.push(`${at}.costBudgetCapacity: must be at least its costMax (${costMax}), or an allowed operation could never fit a full bucket`);
-  }
   if (p.requireToken) return;
   const looser = moreGenerousFields(p, d);
   if (looser.length > 0) {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { headerList, int } from '../env-values';
 
 /** Header names a subgraph trusts for identity: never copied from a client, whatever the allowlist says. */
-export const RESERVED_HEADER_PATTERN = /^(x-user-|x-frontdoor-|x-gateway-|authorization$|cookie$|host$|content-length$|connection$|x-request-id$)/;
+export const RESERVED_HEADER_PATTERN = /^(x-user-|x-frontdoor-|x-gateway-|authorization$|cookie$|host$|content-length$|connection$|x-request-id$|idempotency-key$)/;
 
 /**
  * How the gateway calls subgraphs, merged into config.ts's one schema. docs/configuration.md documents

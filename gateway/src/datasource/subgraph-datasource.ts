@@ -14,7 +14,7 @@ import type { ResponseHeaderCollector } from './response-header-collector';
 import { sendSubgraphOperation } from './send-operation';
 
 /** Headers a subgraph could take as identity; only the gateway's own signed header may carry one. */
-const IDENTITY_LIKE_HEADER = /^(x-user-|x-frontdoor-|x-gateway-|authorization$|cookie$)/;
+const IDENTITY_LIKE_HEADER = /^(x-user-|x-frontdoor-|x-gateway-|authorization$|cookie$|idempotency-key$)/;
 
 export interface SubgraphDataSourceOptions {
   name: string;

@@ -3,6 +3,8 @@ import { createSecureServer, type Http2SecureServer, type Http2Session } from 'n
 import type { TLSSocket } from 'node:tls';
 import type { Logger } from '../logger';
 import { CertificateWatcher, type CertificateReloadOutcome } from './certificate-watcher';
+import { sendError } from '../http/graphql-handler';
+import { answerClientError, answerConnect } from './socket-answers';
 import type { TlsConfig } from './edge-config';
 import type { GatewayRequest, GatewayResponse } from './request-types';
 import { readPemFiles, secureContextOptions, type LoadedPem } from './tls-files';
@@ -45,11 +47,14 @@ export interface ListenerOptions {
  */
 export function createListener(tls: false | TlsConfig, opts: ListenerOptions): Listener {
   if (!tls) {
-    const server = createServer();
+    // A missing Host is refused by `guarded` below, in the error table's shape (node's own 400 has no body).
+    const server = createServer({ requireHostHeader: false });
+    server.on('clientError', answerClientError);
+    server.on('connect', answerConnect);
     return {
       server,
       scheme: 'http',
-      serve: (handler) => server.on('request', handler),
+      serve: (handler) => server.on('request', guarded(handler, opts.log)),
       drainPluginServer: server,
       drain: async () => undefined,
       closeNow: () => new Promise((resolve) => server.close(() => resolve())),
@@ -61,6 +66,9 @@ export function createListener(tls: false | TlsConfig, opts: ListenerOptions): L
   const contextOptions = (pem: LoadedPem) => ({ ...secureContextOptions(pem), minVersion: tls.minVersion });
   const server = createSecureServer({ allowHTTP1: true, ...contextOptions(loaded) });
   server.setTimeout(TLS_IDLE_TIMEOUT_MS);
+  // HTTP/1.1 clients of the TLS server go through the same parser.
+  server.on('clientError', answerClientError);
+  server.on('connect', answerConnect);
   const tracker = trackConnections(server);
   const watcher = tls.watch
     ? new CertificateWatcher({
@@ -79,7 +87,7 @@ export function createListener(tls: false | TlsConfig, opts: ListenerOptions): L
   return {
     server,
     scheme: 'https',
-    serve: (handler) => server.on('request', handler),
+    serve: (handler) => server.on('request', guarded(handler, opts.log)),
     drainPluginServer: createServer(),
     drain: async (graceMs) => {
       watcher?.stop();
@@ -135,5 +143,27 @@ function trackConnections(server: Http2SecureServer): { drain(graceMs: number): 
       await closed;
       clearTimeout(deadline);
     },
+  };
+}
+
+/**
+ * A handler that throws synchronously would throw inside node's 'request' event, which nothing
+ * catches: the process would exit with every other client's request (issue #12). It answers 500
+ * instead, and the log says what threw.
+ */
+function guarded(handler: RequestHandler, log: Logger): RequestHandler {
+  return (req, res) => {
+    try {
+      // RFC 9112 §3.2: an HTTP/1.1 request without Host is refused with 400.
+      if (req.httpVersionMajor === 1 && req.httpVersionMinor === 1 && req.headers.host === undefined) {
+        sendError(res, 'BAD_REQUEST', { reason: 'An HTTP/1.1 request needs a Host header' });
+        return;
+      }
+      handler(req, res);
+    } catch (err) {
+      log.error({ err }, 'request handler threw');
+      if (!res.headersSent) sendError(res, 'INTERNAL_SERVER_ERROR');
+      else res.destroy();
+    }
   };
 }

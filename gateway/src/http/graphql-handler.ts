@@ -19,9 +19,10 @@ export interface GraphQLHandlerOptions {
 
 /**
  * Told about a request refused before Apollo Server's plugins run (body limit, token and batch
- * checks, authentication, global rate limit), so it still gets its log line and metrics.
+ * checks, authentication, global rate limit), so it still gets its log line and metrics. `error`
+ * is the context function's failure, when that was the refusal (an uncoded one is then masked).
  */
-export type OnRejected = (code: string, status: number) => void;
+export type OnRejected = (code: string, status: number, error?: unknown) => void;
 
 /**
  * Bridges node:http to Apollo Server's `executeHTTPGraphQLRequest`. We own this small piece (instead
@@ -48,8 +49,10 @@ export function graphqlHandler(opts: GraphQLHandlerOptions) {
           await opts.checkContext?.(resolved, operations);
           return resolved;
         } catch (err) {
-          const code = (err as { extensions?: { code?: unknown; http?: { status?: unknown } } }).extensions;
-          if (typeof code?.code === 'string') onRejected(code.code, typeof code.http?.status === 'number' ? code.http.status : 500);
+          const code = (err as { extensions?: { code?: unknown; http?: { status?: unknown } } } | null)?.extensions;
+          if (typeof code?.code === 'string') onRejected(code.code, typeof code.http?.status === 'number' ? code.http.status : 500, err);
+          // Anything else is a bug of ours: formatError masks it, and the log line needs the request.
+          else onRejected('INTERNAL_SERVER_ERROR', 500, err);
           throw err;
         }
       },

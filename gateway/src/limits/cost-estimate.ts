@@ -2,11 +2,14 @@ import {
   Kind,
   getNamedType,
   getNullableType,
+  isAbstractType,
   isCompositeType,
   isListType,
+  isObjectType,
   type DocumentNode,
   type FieldNode,
   type GraphQLCompositeType,
+  type GraphQLObjectType,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
@@ -30,13 +33,39 @@ export function operationBaseCost(operation: OperationDefinitionNode): number {
   return operation.operation === 'mutation' ? 10 : 0;
 }
 
+/** A fragment whose type condition is not its scope: it applies to the objects of `type` only. */
+interface Branch {
+  type: GraphQLCompositeType;
+  cost: number;
+}
+
+/**
+ * The most the branches can cost together for one object: for each concrete type the scope may
+ * be at run time, the sum of the branches that apply to it (its own type, or an abstract type it
+ * belongs to), and the largest of those sums.
+ */
+function costliestRuntimeType(schema: GraphQLSchema, scope: GraphQLCompositeType, branches: readonly Branch[]): number {
+  const runtimeTypes: readonly GraphQLObjectType[] = isAbstractType(scope) ? schema.getPossibleTypes(scope) : isObjectType(scope) ? [scope] : [];
+  let most = 0;
+  for (const runtime of runtimeTypes) {
+    let cost = 0;
+    for (const branch of branches) {
+      if (branch.type === runtime || (isAbstractType(branch.type) && schema.isSubType(branch.type, runtime))) cost += branch.cost;
+    }
+    most = Math.max(most, cost);
+  }
+  return most;
+}
+
 /**
  * Pure: the estimated cost of an operation with Apollo Router's published rules (IBM cost spec):
  * the operation's base cost plus, per field, `instances × (weight + selections) + arguments`,
  * where weight is the field's `@cost`, else its type's, else 1 for objects/interfaces/unions and
  * 0 for scalars/enums; instances is 1 for a non-list, else the size a parent's `sizedFields`
  * gives, else the largest slicing argument, else `assumedSize`, else `defaultListSize`. Nested
- * lists multiply; `@skip`/`@include` are honoured; introspection (answered by the gateway) is free.
+ * lists multiply; fragments on different concrete types of an abstract field cost the most
+ * expensive type's selection, not their sum; `@skip`/`@include` are honoured; introspection
+ * (answered by the gateway) is free.
  * Throws CostEstimateError when the operation breaks `requireOneSlicingArgument`.
  */
 export function estimateCost(input: CostInput): number {
@@ -68,33 +97,44 @@ export function estimateCost(input: CostInput): number {
     return instances * typeCost + argumentsCost;
   };
 
-  const scoreSet = (set: SelectionSetNode, parent: GraphQLCompositeType, sizing: ListSizing | undefined): number => {
-    let cost = 0;
+  /**
+   * Fields selected on `scope` apply to every object; a fragment on another type applies only to
+   * objects of that type. One object is only ever one concrete type, so the branches cost the most
+   * any one concrete type would select, not their sum (the cost specification Apollo Router follows).
+   */
+  const scoreSet = (set: SelectionSetNode, scope: GraphQLCompositeType, sizing: ListSizing | undefined): number => {
+    let shared = 0;
+    const branches: Branch[] = [];
+    const addFragment = (type: GraphQLCompositeType, cost: number) => {
+      if (type === scope) shared += cost;
+      else branches.push({ type, cost });
+    };
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) {
         const sized = sizing?.sizedFields?.has(selection.name.value) ? sizing.expected : undefined;
-        cost += scoreField(selection, parent, sized);
+        shared += scoreField(selection, scope, sized);
         continue;
       }
       if (isSkipped(selection.directives, variables)) continue;
       if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const type = conditionType(schema, selection.typeCondition?.name.value, parent);
-        if (type) cost += scoreSet(selection.selectionSet, type, sizing);
+        const type = conditionType(schema, selection.typeCondition?.name.value, scope);
+        if (type) addFragment(type, scoreSet(selection.selectionSet, type, sizing));
         continue;
       }
       const fragment = fragments.get(selection.name.value);
       if (!fragment) continue;
-      const key = `${fragment.name.value}|${sizing ? `${sizing.expected}:${[...(sizing.sizedFields ?? [])].join(',')}` : ''}`;
+      const type = conditionType(schema, fragment.typeCondition.name.value, scope);
+      if (!type) continue;
+      const key = `${fragment.name.value}|${type.name}|${sizing ? `${sizing.expected}:${[...(sizing.sizedFields ?? [])].join(',')}` : ''}`;
       let fragmentCost = memo.get(key);
       if (fragmentCost === undefined) {
-        const type = conditionType(schema, fragment.typeCondition.name.value, parent);
         memo.set(key, 0); // a cycle (a validation error) counts as nothing instead of looping
-        fragmentCost = type ? scoreSet(fragment.selectionSet, type, sizing) : 0;
+        fragmentCost = scoreSet(fragment.selectionSet, type, sizing);
         memo.set(key, fragmentCost);
       }
-      cost += fragmentCost;
+      addFragment(type, fragmentCost);
     }
-    return cost;
+    return branches.length === 0 ? shared : shared + costliestRuntimeType(schema, scope, branches);
   };
 
   return operationBaseCost(operation) + scoreSet(operation.selectionSet, root, undefined);

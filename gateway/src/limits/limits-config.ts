@@ -9,15 +9,19 @@ export const LIMITS_ENV = {
   RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(600),
   /** When Redis cannot answer a limiter: `fail-open` (per-instance in-memory limits, warn log) or `fail-closed` (503). @default fail-open */
   RATE_LIMIT_FAILURE_MODE: z.enum(['fail-open', 'fail-closed']).default('fail-open'),
-  /** `enforce` rejects operations whose estimated cost is above COST_MAX; `measure` only reports the cost. @default enforce */
-  COST_MODE: z.enum(['enforce', 'measure']).default('enforce'),
+  /**
+   * `enforce`: refuse operations whose estimated cost is above COST_MAX (or the budget's capacity), and spend the budget;
+   * `measure`: only report the cost (nothing refused, no budget spent); `auto`: `enforce` while the supergraph declares
+   * `@cost` or `@listSize` anywhere, else `measure` (estimates of a graph without them are guesses). @default auto
+   */
+  COST_MODE: z.enum(['auto', 'enforce', 'measure']).default('auto'),
   /** Largest estimated cost of one operation (Apollo Router's demand-control rules). @default 1000 */
   COST_MAX: int(1, 100_000_000).default(1000),
   /** Assumed length of a list field without `@listSize`. @default 10 */
   COST_DEFAULT_LIST_SIZE: int(0, 100_000).default(10),
   /** Per-caller cost budget (a token bucket): the estimate is reserved before execution, the unused part refunded. @default true */
   COST_BUDGET_ENABLED: bool.default(true),
-  /** Points a caller's bucket holds when full. @default 1000 */
+  /** Points a caller's bucket holds when full; an operation estimated above it is refused like one above COST_MAX. @default 1000 */
   COST_BUDGET_CAPACITY: int(1, 100_000_000).default(1000),
   /** Points restored to a bucket per second. @default 100 */
   COST_BUDGET_RESTORE_PER_SECOND: int(1, 100_000_000).default(100),
@@ -48,7 +52,8 @@ export interface LimitsConfig {
   failureMode: 'fail-open' | 'fail-closed';
   /** `false`: neither the global limit nor `@rateLimit` is applied. */
   rateLimit: false | { perMinute: number };
-  cost: { mode: 'enforce' | 'measure'; max: number; defaultListSize: number };
+  /** `auto`: enforce only while the supergraph declares cost directives (limits/cost-enforcement.ts). */
+  cost: { mode: 'auto' | 'enforce' | 'measure'; max: number; defaultListSize: number };
   budget: false | { capacity: number; restorePerSecond: number };
   operation: { maxDepth: number; maxAliases: number; maxRootFields: number; maxDirectivesPerField: number; maxTokens: number };
   /** `false`: a JSON array body is refused. */
@@ -72,10 +77,4 @@ export function toLimitsConfig(e: LimitsEnv, production: boolean): LimitsConfig 
     batching: e.ALLOW_BATCHED_REQUESTS ? { maxBatchSize: e.MAX_BATCH_SIZE } : false,
     hideSchemaSuggestions: e.HIDE_SCHEMA_SUGGESTIONS ?? production,
   };
-}
-
-export function checkLimits(e: LimitsEnv, problems: string[]): void {
-  if (e.COST_BUDGET_ENABLED && e.COST_MODE === 'enforce' && e.COST_BUDGET_CAPACITY < e.COST_MAX) {
-    problems.push(`COST_BUDGET_CAPACITY: must be at least COST_MAX (${e.COST_MAX}), or an allowed operation could never fit a full bucket`);
-  }
 }

@@ -38,8 +38,10 @@ export interface LimitsOptions {
 /** What one operation asks of the gate, once it is parsed and its cost estimated. */
 export interface Admission {
   fields: readonly FieldRateLimit[];
-  /** The estimated cost (reserved from the budget). */
+  /** The estimated cost. */
   cost: number;
+  /** Reserve `cost` from the budget (cost enforced); false: measured only, nothing to throttle. */
+  reserve: boolean;
 }
 
 /**
@@ -171,8 +173,8 @@ export class Limits {
         : []),
     ];
     const budgetKey = this.budgetKey(context);
-    // In measure mode an operation may cost more than a whole bucket: it then takes the whole bucket.
-    const budget = policy.budget
+    // The limits plugin refuses estimates above the capacity; the cap only guards other callers.
+    const budget = policy.budget && admission.reserve
       ? { key: budgetKey, shape: policy.budget, take: Math.min(admission.cost, policy.budget.capacity), refund: this.pending.takeFor(budgetKey) }
       : undefined;
     if (!context.token && limits.length === 0 && !budget) return undefined;

@@ -12,6 +12,11 @@ import type { AuthorizationDecisions } from '../auth/authorization-decisions';
 import type { DirectiveIndexHolder } from '../directives/directive-index-holder';
 import type { Limits } from '../limits/limits';
 import { limitsPlugin } from './limits';
+import { operationResolutionPlugin } from './operation-resolution';
+import type { IdempotencyStore } from '../idempotency/idempotency-store';
+import { idempotencyPlugin } from './idempotency';
+import type { ErrorOrigins } from '../observability/error-origins';
+import { errorOriginsPlugin } from './error-origins';
 import { authorizationRejectPlugin } from './authorization-reject';
 import type { GatewayMetrics } from '../observability/metrics';
 import { metricsPlugin } from './metrics';
@@ -21,6 +26,7 @@ import { responseHeadersPlugin } from './response-headers';
 import { usageRecordingPlugin } from './usage-recording';
 
 import type { TrustedDocuments } from '../cache/manifest';
+import { cachePolicyPlugin } from './cache-policy';
 import { responseCachePlugin, type ResponseCachePluginOptions } from './response-cache';
 import { trustedDocumentsPlugin } from './trusted-documents';
 import { clientPolicyPlugin, type ClientPolicyPluginOptions } from './client-policy';
@@ -44,6 +50,10 @@ export interface PluginDeps {
   clientPolicy?: ClientPolicyPluginOptions;
   /** Present when SUBGRAPH_RESPONSE_HEADERS lists any header. */
   responseHeaders?: ResponseHeaderCollector;
+  /** Where each request's errors are remembered for the `masked error` log line. */
+  errorOrigins: ErrorOrigins;
+  /** Present when IDEMPOTENCY_ENABLED: completed mutation responses per (caller, Idempotency-Key). */
+  idempotency?: IdempotencyStore;
   /** Present when DEFER_ENABLED: @defer streamed as multipart/mixed. */
   defer?: DeferPluginOptions;
 }
@@ -58,6 +68,9 @@ export function buildPlugins(config: Config, deps: PluginDeps): ApolloServerPlug
     config.graphql.sandbox
       ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
       : ApolloServerPluginLandingPageDisabled(),
+    errorOriginsPlugin(deps.errorOrigins),
+    // First of the didResolveOperation checks: without an operation the others have nothing to check.
+    operationResolutionPlugin(),
     // Authorization before any limit: a refused operation costs nothing further.
     config.auth.authorizationMode === 'reject' && authorizationRejectPlugin({ directives: deps.directives }),
     deps.usage !== undefined && usageRecordingPlugin({ aggregator: deps.usage.aggregator }),
@@ -68,9 +81,14 @@ export function buildPlugins(config: Config, deps: PluginDeps): ApolloServerPlug
     limitsPlugin({ limits: deps.limits, directives: deps.directives, ...(deps.authorization ? { authorization: deps.authorization } : {}) }),
     // Hands subscriptions to their door in responseForOperation, after every check above.
     subscriptionsPlugin(),
+    // Mutations with an Idempotency-Key: claims the key (didResolveOperation), answers repeats
+    // (responseForOperation, after every check: authorization and limits apply to repeats too).
+    deps.idempotency ? idempotencyPlugin(deps.idempotency) : false,
     // Its lookup (responseForOperation) runs after every didResolveOperation check, so
     // authorization and limits apply to cache hits too.
     deps.responseCache ? responseCachePlugin(deps.responseCache) : false,
+    // Mutations and subscriptions are never cacheable, whatever their subgraphs hinted.
+    cachePolicyPlugin(),
     // After the response cache: a fresh entry answers a deferred query whole (docs/defer.md).
     deps.defer ? deferPlugin(deps.defer) : false,
     deps.responseHeaders ? responseHeadersPlugin({ collector: deps.responseHeaders }) : false,

@@ -6,6 +6,7 @@ import { gatewayError } from '../errors';
 import { actualCost } from '../limits/cost-actual';
 import { estimateCost } from '../limits/cost-estimate';
 import { CostEstimateError } from '../limits/cost-rules';
+import { costEnforced } from '../limits/cost-enforcement';
 import { costRulesFrom, rateLimitRuleAt } from '../limits/directive-rules';
 import type { Limits } from '../limits/limits';
 import { checkOperationShape, measureOperation } from '../limits/operation-shape';
@@ -35,7 +36,7 @@ export function limitsPlugin(opts: LimitsPluginOptions): ApolloServerPlugin<Gate
     async requestDidStart() {
       return {
         async didResolveOperation({ contextValue, schema, document, operation, request }) {
-          if (!operation) return; // Apollo Server has already answered OPERATION_RESOLUTION_FAILURE
+          if (!operation) return; // plugins/operation-resolution.ts refuses it (OPERATION_RESOLUTION_FAILURE)
           const violation = checkOperationShape(measureOperation(document, operation), operationLimits);
           if (violation) throw gatewayError(violation.code, violation.extensions);
 
@@ -51,10 +52,14 @@ export function limitsPlugin(opts: LimitsPluginOptions): ApolloServerPlugin<Gate
           }
           state.estimatedCost = estimated;
 
-          // COST_MAX, or the client policy's costMax: refused before anything is counted.
-          const max = contextValue.client.policy.costMax;
+          const enforce = costEnforced(costConfig.mode, index);
+          // COST_MAX (or the client policy's costMax), and never more than a full budget holds: an
+          // operation that could never fit the bucket is too expensive, not "throttled until later".
+          // Refused before anything is counted.
+          const { costMax, budget } = contextValue.client.policy;
+          const max = budget ? Math.min(costMax, budget.capacity) : costMax;
           if (estimated > max) {
-            if (costConfig.mode === 'enforce') throw gatewayError('COST_ESTIMATED_TOO_EXPENSIVE', { cost: { estimated, max } });
+            if (enforce) throw gatewayError('COST_ESTIMATED_TOO_EXPENSIVE', { cost: { estimated, max } });
             contextValue.log.info({ estimatedCost: estimated, maxCost: max }, 'cost above maximum (measure mode)');
           }
           let fields: FieldRateLimit[] = [];
@@ -66,7 +71,8 @@ export function limitsPlugin(opts: LimitsPluginOptions): ApolloServerPlugin<Gate
             if (denied && denied.length > 0) fields = selectedRateLimits({ ...input, skip: new Set(denied.map((d) => d.node)) });
           }
           // One round trip: revocation, the global limit, these fields, the budget (limits/gate-script.ts).
-          await limits.admit(contextValue, { fields, cost: estimated });
+          // Measured only: nothing is reserved, so nothing can be throttled.
+          await limits.admit(contextValue, { fields, cost: estimated, reserve: enforce });
         },
 
         async willSendResponse({ contextValue, response, schema, document, operation, request }) {

@@ -26,7 +26,8 @@ const STALE_IF_ERROR_CODES: ReadonlySet<unknown> = new Set(['SUBGRAPH_UNAVAILABL
  *    `responseForOperation` (after every `didResolveOperation` check: authorization, limits and
  *    revocation still apply to hits) answers fresh entries with an `age` header;
  *  - `willSendResponse` stores error-free query results whose merged policy (subgraphs'
- *    Cache-Control headers, restricted by RemoteGraphQLDataSource) is cacheable, serves a stale
+ *    Cache-Control headers, restricted by RemoteGraphQLDataSource) is cacheable (a response no
+ *    subgraph gave a hint for never is), never a response with errors; it serves a stale
  *    copy instead of a response that failed for availability, and lets a mutation invalidate
  *    the users it changed.
  */
@@ -86,6 +87,10 @@ export function responseCachePlugin(opts: ResponseCachePluginOptions): ApolloSer
             if (lookup.kind === 'stale' && errors.some((e) => STALE_IF_ERROR_CODES.has(e.extensions?.code))) serveStale(rc, lookup);
             return;
           }
+          // Only subgraph hints make a response cacheable. A plan that fetched nothing (`{ __typename }`,
+          // introspection) has no hint at all, and capping "no max-age" at RESPONSE_CACHE_MAX_AGE_S
+          // would invent one: such answers were stored and sent `max-age=300, public` (issue #12).
+          if (!hasSubgraphHint(rc.overallCachePolicy)) return;
           // Synchronously, before any await: the cache-control plugin's willSendResponse reads it next.
           rc.overallCachePolicy.restrict({ maxAge: opts.maxAgeS });
           const policy = rc.overallCachePolicy.policyIfCacheable();
@@ -117,6 +122,11 @@ function serveStale(rc: GraphQLRequestContextWillSendResponse<GatewayContext>, l
   rc.response.http.headers.set('age', String(lookup.ageS));
   rc.response.http.headers.set('warning', '110 - "Response is Stale"');
   rc.response.http.headers.set('cache-control', 'no-store');
+}
+
+/** Every subgraph fetch restricts the policy (a fetch without Cache-Control to max-age 0); none did when maxAge is still unset. */
+function hasSubgraphHint(policy: { maxAge?: number | undefined }): boolean {
+  return policy.maxAge !== undefined;
 }
 
 function fragmentsOf(document: DocumentNode): FragmentDefinitionNode[] {

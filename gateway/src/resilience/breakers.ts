@@ -1,5 +1,6 @@
 import CircuitBreaker from 'opossum';
 import type { Logger } from '../logger';
+import { isConnectionFailure, nextProbeDelayMs } from './breaker-timing';
 import type { BreakerConfig } from './config';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
@@ -17,7 +18,9 @@ export function isCircuitOpen(err: unknown): boolean {
  * One opossum circuit breaker per subgraph, kept by name so a supergraph reload (which builds new
  * data sources) does not reset them. opossum gives the rolling failure-rate window, the
  * open → half-open (one probe) → closed cycle and event hooks; writing that again would only add
- * bugs. Its own timeout is off: the data source's deadline is the one timeout.
+ * bugs. On top of it (breaker-timing.ts): a few connection failures in a row open the circuit at
+ * once, and the wait before each probe grows with the outage instead of being fixed. Its own
+ * timeout is off: the data source's deadline is the one timeout.
  */
 export class BreakerRegistry {
   private readonly breakers = new Map<string, CircuitBreaker<[Attempt], unknown>>();
@@ -48,20 +51,49 @@ export class BreakerRegistry {
   private breakerFor(subgraph: string): CircuitBreaker<[Attempt], unknown> {
     let breaker = this.breakers.get(subgraph);
     if (breaker) return breaker;
-    breaker = new CircuitBreaker<[Attempt], unknown>((attempt) => attempt(), {
+    const { firstProbeMs, resetMs, connectionFailures } = this.config;
+    // Kept: opossum keeps this very object as its `options` and reads `resetTimeout` each time the
+    // circuit opens, which is how each opening gets its own wait (breaker-timing.ts).
+    const options: CircuitBreaker.Options<[Attempt]> = {
       timeout: false,
       errorThresholdPercentage: this.config.errorThresholdPercent,
       volumeThreshold: this.config.volumeThreshold,
       rollingCountTimeout: this.config.windowMs,
       rollingCountBuckets: 10,
-      resetTimeout: this.config.resetMs,
+      resetTimeout: firstProbeMs,
       // Latency percentiles and snapshots cost CPU on every call; nothing reads them.
       rollingPercentilesEnabled: false,
       enableSnapshots: false,
+    };
+    breaker = new CircuitBreaker<[Attempt], unknown>((attempt) => attempt(), options);
+    const created = breaker;
+    /** When this outage began (the first opening since the circuit was last closed). */
+    let outageStartedAtMs: number | undefined;
+    let connectionFailuresInARow = 0;
+    // Before opossum's own 'open' listener, which starts the half-open timer with `resetTimeout`.
+    breaker.prependListener('open', () => {
+      const now = Date.now();
+      outageStartedAtMs ??= now;
+      options.resetTimeout = nextProbeDelayMs(now - outageStartedAtMs, firstProbeMs, resetMs);
     });
-    breaker.on('open', () => this.log.warn({ subgraph, circuit: 'open' }, 'subgraph circuit opened'));
+    breaker.on('open', () => this.log.warn({ subgraph, circuit: 'open', nextProbeMs: options.resetTimeout }, 'subgraph circuit opened'));
     breaker.on('halfOpen', () => this.log.info({ subgraph, circuit: 'half-open' }, 'subgraph circuit half-open'));
-    breaker.on('close', () => this.log.info({ subgraph, circuit: 'closed' }, 'subgraph circuit closed'));
+    breaker.on('close', () => {
+      outageStartedAtMs = undefined;
+      connectionFailuresInARow = 0;
+      this.log.info({ subgraph, circuit: 'closed' }, 'subgraph circuit closed');
+    });
+    breaker.on('success', () => {
+      connectionFailuresInARow = 0;
+    });
+    breaker.on('failure', (err: unknown) => {
+      if (!isConnectionFailure(err)) {
+        connectionFailuresInARow = 0;
+        return;
+      }
+      connectionFailuresInARow += 1;
+      if (connectionFailures > 0 && connectionFailuresInARow >= connectionFailures && created.closed) created.open();
+    });
     this.breakers.set(subgraph, breaker);
     return breaker;
   }

@@ -26,7 +26,14 @@ export const ResilienceEnvSchema = z.object({
   CIRCUIT_BREAKER_VOLUME_THRESHOLD: int(1, 1_000_000).default(20),
   /** Rolling window of the failure rate, in ms. @default 10000 */
   CIRCUIT_BREAKER_WINDOW_MS: int(100, 600_000).default(10_000),
-  /** How long an open circuit fails fast before one probe call is let through (half-open), in ms. @default 10000 */
+  /**
+   * Consecutive connection-level failures (refused, reset) that open a subgraph's circuit at once, whatever the failure
+   * rate: a refused connection fails in a millisecond and says the subgraph is not there. 0: only the rate opens it. @default 5
+   */
+  CIRCUIT_BREAKER_CONNECTION_FAILURES: int(0, 1_000_000).default(5),
+  /** How long a newly opened circuit fails fast before the first probe call is let through (half-open), in ms. @default 1000 */
+  CIRCUIT_BREAKER_FIRST_PROBE_MS: int(10, 600_000).default(1000),
+  /** Longest wait between two probes of an open circuit, in ms: after the first, each waits half as long as the circuit has been open, up to this. @default 10000 */
   CIRCUIT_BREAKER_RESET_MS: int(10, 600_000).default(10_000),
   /** An open circuit makes GET /ready answer 503 (else it is only reported in the body). @default false */
   CIRCUIT_BREAKER_OPEN_NOT_READY: bool.default(false),
@@ -51,6 +58,11 @@ export interface BreakerConfig {
   errorThresholdPercent: number;
   volumeThreshold: number;
   windowMs: number;
+  /** Consecutive connection-level failures that open the circuit at once; 0 = off. */
+  connectionFailures: number;
+  /** Open → first half-open probe, in ms (never above resetMs). */
+  firstProbeMs: number;
+  /** Longest open → half-open wait, in ms. */
   resetMs: number;
   /** Readiness policy: does an open circuit make the gateway not ready? */
   openMakesNotReady: boolean;
@@ -84,6 +96,8 @@ export function toResilienceConfig(e: ResilienceEnv, timeoutMsBySubgraph: Record
           errorThresholdPercent: e.CIRCUIT_BREAKER_ERROR_PERCENT,
           volumeThreshold: e.CIRCUIT_BREAKER_VOLUME_THRESHOLD,
           windowMs: e.CIRCUIT_BREAKER_WINDOW_MS,
+          connectionFailures: e.CIRCUIT_BREAKER_CONNECTION_FAILURES,
+          firstProbeMs: Math.min(e.CIRCUIT_BREAKER_FIRST_PROBE_MS, e.CIRCUIT_BREAKER_RESET_MS),
           resetMs: e.CIRCUIT_BREAKER_RESET_MS,
           openMakesNotReady: e.CIRCUIT_BREAKER_OPEN_NOT_READY,
         }

@@ -44,7 +44,8 @@ export interface WebSocketDoorDeps {
   apollo: ApolloServer<GatewayContext>;
   clients: ClientRegistry;
   limits: Limits;
-  accepting(): boolean;
+  /** Why upgrades are refused right now; undefined while serving. */
+  refusal(): 'SCHEMA_NOT_READY' | 'SERVER_SHUTTING_DOWN' | undefined;
 }
 
 export interface Subscriptions {

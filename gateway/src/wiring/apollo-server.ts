@@ -14,6 +14,8 @@ import { withDeferDirective, type SchemaHoldingGateway } from '../incremental/de
 import { formatError } from '../errors';
 import type { Limits } from '../limits/limits';
 import { apolloLogger, type Logger } from '../logger';
+import type { IdempotencyStore } from '../idempotency/idempotency-store';
+import type { ErrorOrigins } from '../observability/error-origins';
 import type { GatewayMetrics } from '../observability/metrics';
 import { buildPlugins } from '../plugins';
 import type { UsageRecorder } from '../usage/usage-recorder';
@@ -34,6 +36,10 @@ export interface ApolloServerParts {
   responseHeaders: ResponseHeaderCollector | undefined;
   /** Our planner with @defer enabled, ApolloGateway's data sources and ApolloGateway itself; present when DEFER_ENABLED. */
   defer: { planners: QueryPlanners; services: SubgraphServices; apolloGateway: SchemaHoldingGateway } | undefined;
+  /** Which request each error belongs to, for the `masked error` line's request id (shared with the router). */
+  errorOrigins: ErrorOrigins;
+  /** Undefined when IDEMPOTENCY_ENABLED=false. */
+  idempotency: IdempotencyStore | undefined;
 }
 
 /** Apollo Server over the gateway: error masking, persisted queries, parse limits and the ordered plugin list. */
@@ -41,7 +47,8 @@ export function buildApolloServer(config: Config, parts: ApolloServerParts): Apo
   const { log, caches, clients } = parts;
   const formatErrors = formatError({
     exposeDetails: config.graphql.exposeErrorDetails,
-    onMasked: (formatted, original) => log.error({ error: formatted, cause: describe(original) }, 'masked error'),
+    // The request's own logger (with its requestId) when the error is known to belong to one.
+    onMasked: (formatted, original) => (parts.errorOrigins.logFor(original) ?? log).error({ error: formatted, cause: describe(original) }, 'masked error'),
   });
   // The @defer path answers outside Apollo Server's execution: it formats its payloads' errors itself, the same way.
   const defer = config.defer && parts.defer
@@ -73,6 +80,8 @@ export function buildApolloServer(config: Config, parts: ApolloServerParts): Apo
       directives: parts.directives,
       ...(parts.authorization ? { authorization: parts.authorization } : {}),
       metrics: parts.metrics,
+      errorOrigins: parts.errorOrigins,
+      ...(parts.idempotency ? { idempotency: parts.idempotency } : {}),
       ...(clients.needsOperationChecks ? { clientPolicy: { trusted: caches.trustedDocuments } } : {}),
       ...(parts.responseHeaders ? { responseHeaders: parts.responseHeaders } : {}),
       ...(defer ? { defer } : {}),

@@ -13,9 +13,11 @@ import { sendHealth, sendReady, type ReadinessCheck } from '../health';
 import { clientIp } from '../http/client-ip';
 import { graphqlHandler, sendError } from '../http/graphql-handler';
 import { resolveRequestId } from '../http/request-id';
+import { parseRequestTarget } from '../http/request-target';
 import type { Limits } from '../limits/limits';
 import { checkGraphQLRequest } from '../limits/request-checks';
 import type { Logger } from '../logger';
+import type { ErrorOrigins } from '../observability/error-origins';
 import type { GatewayMetrics } from '../observability/metrics';
 import { withRequestSpan } from '../observability/tracing';
 import type { PreparedStream } from '../subscriptions/http/stream-door';
@@ -39,6 +41,8 @@ export interface RouterParts {
   stream?: (req: GatewayRequest) => PreparedStream | undefined;
   /** Schema loads and reloads (the ApolloGateway): REST routes are checked against each. */
   schema: SchemaSource;
+  /** Where a context-function failure is remembered with its request, for the `masked error` line. */
+  errorOrigins: ErrorOrigins;
 }
 
 /**
@@ -67,7 +71,8 @@ export function buildRouter(config: Config, parts: RouterParts): RequestHandler 
       context.client = clients.identify(req.headers, principal);
       return { ...context, principal, ...(token ? { token } : {}) };
     };
-    const onRejected = (code: string, status: number) => {
+    const onRejected = (code: string, status: number, error?: unknown) => {
+      if (error !== undefined) parts.errorOrigins.remember([error], context.log);
       const { client } = context;
       const line = { operationName: null, status, durationMs: sinceMs(startedAtMs), errorCodes: [code], clientIp: context.clientIp, clientName: client.name, clientVersion: client.version, clientPolicy: client.policy.name };
       // A REST route writes its one line itself, with the status it answers (context.ts).
@@ -97,7 +102,8 @@ export function buildRouter(config: Config, parts: RouterParts): RequestHandler 
     const startedAtMs = performance.now();
     const requestId = resolveRequestId(req.headers['x-request-id']);
     res.setHeader('x-request-id', requestId);
-    const url = new URL(req.url ?? '/', 'http://gateway.invalid');
+    const url = parseRequestTarget(req.url);
+    if (!url) return sendError(res, 'BAD_REQUEST', { reason: 'The request target is not a valid URL' });
     // Before any route, so health checks, errors and preflights carry them too.
     security.apply(req, res, url.pathname);
     // A preflight is answered here and never reaches Apollo Server.

@@ -1,9 +1,10 @@
 import type { EventEmitter } from 'node:events';
-import type { IncomingMessage } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { GraphQLError, parse, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { CloseCode, GRAPHQL_TRANSPORT_WS_PROTOCOL, makeServer, type FormattedExecutionResult } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { errorBody, type ErrorCode } from '../../errors';
 import type { ErrorFormatter } from '../event-execution';
 import type { SubscriptionsConfig } from '../subscription-config';
 import type { StreamResult } from '../client-stream';
@@ -16,8 +17,8 @@ export interface WebSocketDoorOptions extends WsOperationDeps {
   path: string;
   config: SubscriptionsConfig;
   formatError: ErrorFormatter;
-  /** False while starting or draining: upgrades are refused with 503. */
-  accepting(): boolean;
+  /** Why upgrades are refused right now (starting: SCHEMA_NOT_READY, draining: SERVER_SHUTTING_DOWN, both 503); undefined while serving. */
+  refusal(): 'SCHEMA_NOT_READY' | 'SERVER_SHUTTING_DOWN' | undefined;
 }
 
 export interface WebSocketDoor {
@@ -81,11 +82,15 @@ export function attachWebSocketDoor(opts: WebSocketDoorOptions): WebSocketDoor {
     onError: (_ctx, _id, _payload, errors) => errors.map((e) => opts.formatError(e.toJSON(), e)),
   });
 
+  // A handshake `ws` refuses (no key, wrong version, bad subprotocol list) is answered like every
+  // other bad request, in JSON with a code; without a listener `ws` writes its own HTML page.
+  wss.on('wsClientError', (err: Error, socket: Duplex) => rejectUpgrade(socket, 'BAD_REQUEST', 400, { reason: err.message }));
   const sockets = new Set<WebSocket>();
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const path = new URL(req.url ?? '/', 'http://gateway.invalid').pathname;
-    if (path !== opts.path) return reject(socket, 404, 'Not Found');
-    if (!opts.accepting()) return reject(socket, 503, 'Service Unavailable');
+    if (path !== opts.path) return rejectUpgrade(socket, 'NOT_FOUND', 404);
+    const refusal = opts.refusal();
+    if (refusal) return rejectUpgrade(socket, refusal, 503, {}, { 'retry-after': '1' });
     wss.handleUpgrade(req, socket, head, (ws) => bind(ws, req));
   };
   opts.server.on('upgrade', onUpgrade);
@@ -150,8 +155,17 @@ function toErrors(errors: readonly GraphQLFormattedError[]): GraphQLError[] {
   return errors.map((e) => new GraphQLError(e.message, { ...(e.path ? { path: e.path } : {}), ...(e.extensions ? { extensions: e.extensions } : {}) }));
 }
 
-function reject(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+/** The socket has no ServerResponse yet: the answer is written raw, in the same JSON shape as every other refusal. */
+function rejectUpgrade(socket: Duplex, code: ErrorCode, status: number, extensions: Record<string, unknown> = {}, headers: Record<string, string> = {}): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const body = errorBody(code, extensions);
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\n${extra}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
 }
 
 /** Never executed (execute/subscribe above return what the pipeline produced); graphql-ws only reads the document. */
