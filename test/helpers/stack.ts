@@ -103,20 +103,29 @@ export async function startTestGateway(env: Record<string, string>, deps: Gatewa
   return startGateway(config, { log: createLogger(config.log), ...deps });
 }
 
-/** Key prefixes (per Redis) this test process has started a gateway on. */
-const seededPrefixes = new Set<string>();
+/** Key prefixes (per Redis) this test process has started a gateway on, each with its seeding. */
+const seededPrefixes = new Map<string, Promise<void>>();
 
 /**
  * The first gateway on a fresh key prefix would create its revocation epoch markers with "now",
  * refusing every token issued in the same second (auth/redis-revocations.ts: a new prefix looks
  * like one that lost its data). Tests sign their tokens right after start, so a new prefix is
  * declared new instead, as an operator would for a new deployment. Only the first time a prefix is
- * seen: a gateway started after a test wiped Redis must not wave the loss away.
+ * seen: a gateway started after a test wiped Redis must not wave the loss away. Gateways started
+ * together on one prefix all wait for the one seeding: one that started before it finished wrote
+ * "now" first and refused the test's tokens.
  */
-async function seedNewPrefix(redis: RedisConfig): Promise<void> {
+function seedNewPrefix(redis: RedisConfig): Promise<void> {
   const id = `${JSON.stringify(redis.topology)} ${redis.keyPrefix}`;
-  if (seededPrefixes.has(id)) return;
-  seededPrefixes.add(id);
+  let seeding = seededPrefixes.get(id);
+  if (!seeding) {
+    seeding = seedRevocationEpochsOnce(redis);
+    seededPrefixes.set(id, seeding);
+  }
+  return seeding;
+}
+
+async function seedRevocationEpochsOnce(redis: RedisConfig): Promise<void> {
   const client = await connectRedis(redis, createLogger({ level: 'silent', pretty: false })).catch(() => undefined);
   if (!client) return; // a test of an unreachable Redis
   try {
