@@ -1,11 +1,13 @@
 import { isErrorCode } from '../../gateway/src/errors';
 import { parseRequestTarget } from '../../gateway/src/http/request-target';
 import type { Observation, Probe } from './probe';
+import { streamedResults } from './streamed-answers';
 
 /**
  * What every answer must be, whatever was sent (issue #12): never a 5xx; a JSON body (one result,
  * or one per operation of a batch) whose every `errors[].extensions.code` is in the error table;
  * never INTERNAL_SERVER_ERROR, which means the gateway did not know what went wrong.
+ * Streamed answers (SSE, multipart) are checked part by part (streamed-answers.ts).
  * Returns the problems found; empty means the answer is fine.
  */
 export function problemsOf(probe: Probe, seen: Observation): string[] {
@@ -18,6 +20,12 @@ export function problemsOf(probe: Probe, seen: Observation): string[] {
   if (seen.status === 302 && pathname === '/') return problems;
   if (seen.contentType.startsWith('text/html')) {
     if (!(probe.method === 'GET' && seen.status === 200)) problems.push(`HTML answer with status ${seen.status} to ${probe.method}`);
+    return problems;
+  }
+  const streamed = streamedResults(seen);
+  if (streamed) {
+    problems.push(...streamed.problems);
+    for (const result of streamed.results) problems.push(...resultProblems(result));
     return problems;
   }
   let body: unknown;

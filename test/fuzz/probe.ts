@@ -35,6 +35,8 @@ export interface Observation {
   contentType: string;
   /** The response body as text ('' for HEAD and 204). */
   body: string;
+  /** A stream (SSE, multipart) still open when the probe stopped reading it: its end is not checked. */
+  cutShort?: boolean;
 }
 
 /** A short description of a probe for failure reports: bodies can be megabytes. */

@@ -5,6 +5,7 @@ import { GraphQLError, parse, type DocumentNode, type ExecutionArgs, type Execut
 import { CloseCode, GRAPHQL_TRANSPORT_WS_PROTOCOL, makeServer, type FormattedExecutionResult } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { errorBody, type ErrorCode } from '../../errors';
+import { parseRequestTarget } from '../../http/request-target';
 import type { ErrorFormatter } from '../event-execution';
 import type { SubscriptionsConfig } from '../subscription-config';
 import type { StreamResult } from '../client-stream';
@@ -87,8 +88,11 @@ export function attachWebSocketDoor(opts: WebSocketDoorOptions): WebSocketDoor {
   wss.on('wsClientError', (err: Error, socket: Duplex) => rejectUpgrade(socket, 'BAD_REQUEST', 400, { reason: err.message }));
   const sockets = new Set<WebSocket>();
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const path = new URL(req.url ?? '/', 'http://gateway.invalid').pathname;
-    if (path !== opts.path) return rejectUpgrade(socket, 'NOT_FOUND', 404);
+    // parseRequestTarget never throws: `new URL()` threw on `GET http://[` here, in an event
+    // handler, and took the process down.
+    const target = parseRequestTarget(req.url);
+    if (!target) return rejectUpgrade(socket, 'BAD_REQUEST', 400);
+    if (target.pathname !== opts.path) return rejectUpgrade(socket, 'NOT_FOUND', 404);
     const refusal = opts.refusal();
     if (refusal) return rejectUpgrade(socket, refusal, 503, {}, { 'retry-after': '1' });
     wss.handleUpgrade(req, socket, head, (ws) => bind(ws, req));
