@@ -152,6 +152,8 @@ describe('subscription limits and bad messages', () => {
   it.each([
     ['no Sec-WebSocket-Key', '/graphql', { 'sec-websocket-version': '13' }, 400, 'BAD_REQUEST'],
     ['an unsupported Sec-WebSocket-Version', '/graphql', { 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '7' }, 400, 'BAD_REQUEST'],
+    // `new URL()` threw on this target inside the 'upgrade' listener and ended the process.
+    ['a request target that is not a URL', 'http://[', { 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '13' }, 400, 'BAD_REQUEST'],
     ['a path other than /graphql', '/elsewhere', { 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '13' }, 404, 'NOT_FOUND'],
   ])('when an upgrade has %s, then it is refused in JSON with its code, not an HTML page', async (_case, path, headers, status, code) => {
     // Act
