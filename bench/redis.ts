@@ -6,12 +6,11 @@
  * BENCH_REDIS_URL points the row at an existing Redis instead (e.g. one on another host, as deployed);
  * either way the keys get a prefix of this run's own.
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import { Redis } from 'ioredis';
 import { seedRevocationEpochs } from '../gateway/src/auth/redis-revocations';
 import type { BenchRedis } from './features';
+import { spawnRedis } from '../test/helpers/own-redis';
 import { freePort, type Child } from './processes';
 
 export type BenchRedisStart = { ok: true; redis: BenchRedis; children: Child[]; origin: string } | { ok: false; reason: string };
@@ -23,19 +22,16 @@ export async function startBenchRedis(env: NodeJS.ProcessEnv = process.env): Pro
     return { ok: true, redis: { url: env.BENCH_REDIS_URL, keyPrefix }, children: [], origin: `BENCH_REDIS_URL (${env.BENCH_REDIS_URL})` };
   }
   const port = await freePort();
-  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const child: Child = { name: 'redis-server', proc, stderrTail: [] };
-  const spawnError = new Promise<string>((resolve) => proc.once('error', (err) => resolve(err.message)));
-  for (let i = 0; i < 50; i += 1) {
-    const failed = await Promise.race([spawnError, new Promise<undefined>((r) => setTimeout(r, 100, undefined))]);
-    if (failed !== undefined) return { ok: false, reason: `redis-server could not start (${failed})` };
-    if (await answersPing(port)) {
-      await declareNew(`redis://127.0.0.1:${port}`, keyPrefix);
-      return { ok: true, redis: { url: `redis://127.0.0.1:${port}`, keyPrefix }, children: [child], origin: `its own redis-server on port ${port}, no persistence` };
-    }
+  let proc;
+  try {
+    // The same start-up as the tests' own Redis servers (no persistence, resolves on PING).
+    proc = await spawnRedis(port);
+  } catch (err) {
+    return { ok: false, reason: `redis-server could not start (${(err as Error).message})` };
   }
-  proc.kill('SIGKILL');
-  return { ok: false, reason: 'redis-server did not answer PING within 5 s' };
+  const child: Child = { name: 'redis-server', proc, stderrTail: [] };
+  await declareNew(`redis://127.0.0.1:${port}`, keyPrefix);
+  return { ok: true, redis: { url: `redis://127.0.0.1:${port}`, keyPrefix }, children: [child], origin: `its own redis-server on port ${port}, no persistence` };
 }
 
 /**
@@ -51,18 +47,4 @@ async function declareNew(url: string, keyPrefix: string): Promise<void> {
   } finally {
     redis.disconnect();
   }
-}
-
-function answersPing(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    const done = (ok: boolean): void => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(500, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
-  });
 }

@@ -50,13 +50,16 @@ export async function startOwnRedis(opts: OwnRedisOptions = {}): Promise<OwnRedi
 export async function spawnRedis(port: number, extraArgs: readonly string[] = [], cwd?: string): Promise<ChildProcess> {
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs];
   const child: ChildProcess = spawn('redis-server', args, { stdio: 'ignore', ...(cwd ? { cwd } : {}) });
-  for (let i = 0; i < 100; i += 1) {
+  // Without a listener a missing binary (ENOENT) would be an uncaught 'error' event.
+  let spawnError: Error | undefined;
+  child.once('error', (err) => (spawnError = err));
+  for (let i = 0; i < 100 && !spawnError; i += 1) {
     if (await answersPing(port)) return child;
     if (child.exitCode !== null) break;
     await new Promise((r) => setTimeout(r, 50));
   }
   child.kill('SIGKILL');
-  throw new Error(`redis-server did not start on port ${port}`);
+  throw new Error(`redis-server did not start on port ${port}${spawnError ? ` (${spawnError.message})` : ''}`);
 }
 
 export function killChild(child: ChildProcess): Promise<void> {
