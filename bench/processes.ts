@@ -137,6 +137,8 @@ export interface BenchEntries {
   frontdoor: string;
   apolloGateway: string;
   hiveGateway: string;
+  /** Hive Gateway serving graphql-ws and subscribing to subgraphs over WebSocket (bench:subscriptions). */
+  hiveSubscriptionsGateway: string;
 }
 
 /**
@@ -156,5 +158,6 @@ export function buildBench(): BenchEntries {
     frontdoor,
     apolloGateway: 'bench/dist/bench/apollo-gateway.js',
     hiveGateway: 'bench/dist/bench/hive-gateway.js',
+    hiveSubscriptionsGateway: 'bench/dist/bench/hive-subscriptions-gateway.js',
   };
 }

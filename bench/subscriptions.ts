@@ -1,25 +1,28 @@
 /**
- * Subscription benchmark: BENCH_SUBS (2000) WebSocket subscriptions on one Frontdoor process
+ * Subscription benchmark: BENCH_SUBS (2000) WebSocket subscriptions on one gateway process
  * (compiled, production settings), BENCH_SUB_CONNECTIONS (400) graphql-ws connections of as many
  * distinct callers, and a steady publish rate of BENCH_SUB_RATE (5) reviews per second straight into
  * the reviews subgraph for BENCH_SUB_SECONDS (20) s. BENCH_SUB_CALLERS (= connections) sets how many
  * distinct users hold them (fewer: several tabs of one user, which share each event's enrichment). Each review's body carries its publish time and
  * sequence number, so every client measures delivery latency (publish → client) and counts gaps.
  * BENCH_SUB_QUERY=enriched adds `author { name }` (one users entity fetch per event and caller).
- * Prints: latency p50/p99, gateway CPU per delivered event, RSS per open subscription, lost events.
+ *
+ * BENCH_SUB_GATEWAYS (`frontdoor,hive-gateway`) picks the gateways, measured one after the other
+ * (Frontdoor first) with the same subscriptions, clients, publish rate and subgraphs process, each
+ * started alone with GATEWAY_NODE_FLAGS: Frontdoor with every feature on (bench/features.ts), Hive
+ * Gateway as bench/hive-subscriptions-gateway.ts sets it up.
+ * Prints per gateway: delivered/expected, lost events, latency p50/p99, gateway CPU per delivered
+ * event, RSS per open subscription; then the frontdoor/hive-gateway CPU-per-event ratio.
  *   npm run bench:subscriptions
  * The clients run in this process, on the same two cores as the gateway and subgraphs.
  */
-import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createClient, type Client } from 'graphql-ws';
-import { SignJWT } from 'jose';
-import WebSocket from 'ws';
 import { GATEWAY_NODE_FLAGS } from '../gateway/src/node-flags';
-import { IDENTITY_HEADER, signIdentity } from '../subgraphs/shared/identity';
-import { BENCH_IDENTITY_SECRET, frontdoorFeatureEnv } from './features';
-import { buildGateway, cpuTimeMs, freePort, spawnNode, stopAll, waitForGraphQL, type Child } from './processes';
-import { startBenchSubgraphs } from './subgraph-stack';
+import { BENCH_JWT_SECRET, BENCH_IDENTITY_SECRET, frontdoorFeatureEnv } from './features';
+import { startGateway, type GatewaySpec } from './gateways';
+import { buildBench, stopAll, type BenchEntries, type Child } from './processes';
+import { startBenchSubgraphs, type BenchSubgraphs } from './subgraph-stack';
+import { runSubscriptionLoad, type SubscriptionLoadOptions } from './subscription-load';
+import { formatSubscriptionReport, type SubscriptionRun } from './subscription-report';
 
 const SUBSCRIPTIONS = Number(process.env.BENCH_SUBS ?? 2000);
 const CONNECTIONS = Number(process.env.BENCH_SUB_CONNECTIONS ?? 400);
@@ -29,164 +32,101 @@ const RATE = Number(process.env.BENCH_SUB_RATE ?? 5);
 const SECONDS = Number(process.env.BENCH_SUB_SECONDS ?? 20);
 const ENRICHED = process.env.BENCH_SUB_QUERY === 'enriched';
 const QUERY = `subscription { reviewAdded(productSku: "SKU-007") { id body rating${ENRICHED ? ' author { name }' : ''} } }`;
+const GATEWAYS = (process.env.BENCH_SUB_GATEWAYS ?? 'frontdoor,hive-gateway').split(',').map((s) => s.trim()).filter(Boolean);
 
-interface Received {
-  seqs: Set<number>;
-}
+const SPECS: readonly GatewaySpec[] = [
+  {
+    key: 'frontdoor',
+    label: 'Frontdoor (all features)',
+    entry: (e) => e.frontdoor,
+    env: {
+      ...frontdoorFeatureEnv(),
+      LOG_LEVEL: 'warn',
+      // The caps let this benchmark's own load through (a per-caller cap of one tab's worth would refuse it).
+      SUBSCRIPTIONS_MAX_PER_CONNECTION: String(Math.ceil(SUBSCRIPTIONS / CONNECTIONS)),
+      SUBSCRIPTIONS_MAX_PER_CALLER: String(Math.ceil(SUBSCRIPTIONS / CALLERS)),
+    },
+    nodeArgs: GATEWAY_NODE_FLAGS,
+  },
+  {
+    key: 'hive-gateway',
+    label: '@graphql-hive/gateway (graphql-ws in, WebSocket transport to subgraphs)',
+    entry: (e) => e.hiveSubscriptionsGateway,
+    env: { NODE_ENV: 'production', SUBGRAPH_IDENTITY_SECRET: BENCH_IDENTITY_SECRET },
+    nodeArgs: GATEWAY_NODE_FLAGS,
+  },
+];
 
 async function main(): Promise<void> {
+  const unknown = GATEWAYS.filter((key) => !SPECS.some((s) => s.key === key));
+  if (unknown.length > 0) throw new Error(`BENCH_SUB_GATEWAYS: unknown ${unknown.join(', ')}; known: ${SPECS.map((s) => s.key).join(', ')}`);
+  const selected = SPECS.filter((s) => GATEWAYS.includes(s.key));
   const children: Child[] = [];
-  const clients: Client[] = [];
+  const runs: SubscriptionRun[] = [];
   try {
-    await run(children, clients);
+    const entries = buildBench();
+    const stack = await startBenchSubgraphs({ latencyMs: 0 });
+    children.push(...stack.children);
+    const load: SubscriptionLoadOptions = {
+      subscriptions: SUBSCRIPTIONS,
+      connections: CONNECTIONS,
+      callers: CALLERS,
+      ratePerSecond: RATE,
+      seconds: SECONDS,
+      query: QUERY,
+      withAuthor: ENRICHED,
+      jwtSecret: BENCH_JWT_SECRET,
+      reviewsUrl: stack.subgraphUrls.reviews ?? '',
+      subgraphPid: stack.children[0]?.proc.pid,
+    };
+    for (const spec of selected) {
+      process.stderr.write(`measuring ${spec.label}\n`);
+      runs.push(await measureOne(spec, entries, stack, load, children));
+      // The stopped gateway's upstream subscriptions end in the subgraphs before the next one starts.
+      await new Promise((r) => setTimeout(r, 2000));
+    }
   } finally {
-    await Promise.all(clients.map((c) => c.dispose()));
     await stopAll(children);
   }
+  process.stdout.write(
+    formatSubscriptionReport(
+      {
+        subscriptions: SUBSCRIPTIONS,
+        connections: CONNECTIONS,
+        callers: CALLERS,
+        selection: ENRICHED ? 'review + author name (users entity fetch per event)' : 'review fields (primary fetch only)',
+        ratePerSecond: RATE,
+        seconds: SECONDS,
+      },
+      runs,
+    ),
+  );
 }
 
-async function run(children: Child[], clients: Client[]): Promise<void> {
-  const stack = await startBenchSubgraphs({ latencyMs: 0 });
-  children.push(...stack.children);
-  const port = await freePort();
-  const env = frontdoorFeatureEnv();
-  const gateway = spawnNode('gateway', buildGateway(), {
-    ...env,
-    LOG_LEVEL: 'warn',
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    SUPERGRAPH_PATH: stack.supergraphPath,
-    SUPERGRAPH_WATCH: 'false',
-    SUBSCRIPTIONS_MAX_PER_CONNECTION: String(Math.ceil(SUBSCRIPTIONS / CONNECTIONS)),
-    SUBSCRIPTIONS_MAX_PER_CALLER: String(Math.ceil(SUBSCRIPTIONS / CALLERS)),
-  }, GATEWAY_NODE_FLAGS);
-  children.push(gateway);
-  const url = `http://127.0.0.1:${port}/graphql`;
-  await waitForGraphQL(gateway, url);
-  const pid = gateway.proc.pid;
-  await new Promise((r) => setTimeout(r, 1000));
-  const rssBeforeMb = rssMb(pid);
-
-  // Subscribe: CONNECTIONS callers, each with its own token, SUBSCRIPTIONS in total.
-  const latencies: number[] = [];
-  const received: Received[] = [];
-  let firstSeq = Number.POSITIVE_INFINITY;
-  for (let c = 0; c < CONNECTIONS; c += 1) {
-    const token = await sign(env.AUTH_JWT_SECRET ?? '', `bench-user-${c % CALLERS}`);
-    const client = createClient({ url: url.replace('http', 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: false });
-    clients.push(client);
-    const count = Math.floor(SUBSCRIPTIONS / CONNECTIONS) + (c < SUBSCRIPTIONS % CONNECTIONS ? 1 : 0);
-    for (let i = 0; i < count; i += 1) {
-      const mine: Received = { seqs: new Set() };
-      received.push(mine);
-      client.subscribe<{ reviewAdded: { body: string } }>(
-        { query: QUERY },
-        {
-          next: (result) => {
-            const body = result.data?.reviewAdded.body;
-            if (!body) return;
-            const { seq, t } = JSON.parse(body) as { seq: number; t: number };
-            mine.seqs.add(seq);
-            if (seq >= firstSeq) latencies.push(Date.now() - t);
-          },
-          error: (err) => process.stderr.write(`subscription error: ${JSON.stringify(err).slice(0, 200)}\n`),
-          complete: () => undefined,
-        },
-      );
-    }
+/** One gateway, started alone and stopped after its measurement; a failure becomes its one-line reason. */
+async function measureOne(
+  spec: GatewaySpec,
+  entries: BenchEntries,
+  stack: BenchSubgraphs,
+  load: SubscriptionLoadOptions,
+  children: Child[],
+): Promise<SubscriptionRun> {
+  const mine: Child[] = [];
+  try {
+    const gateway = await startGateway(spec, entries, stack, (c) => {
+      mine.push(...c);
+      children.push(...c);
+    });
+    const measured = await runSubscriptionLoad(gateway.url, gateway.child.proc.pid, load);
+    return { key: spec.key, label: spec.label, outcome: { measured } };
+  } catch (err) {
+    // A process that died says why on its last stderr line (startGateway puts the tail after the first line).
+    const lines = (err instanceof Error ? err.message : String(err)).split('\n').filter(Boolean);
+    const reason = lines.length > 1 ? `${lines[0]} ${lines[lines.length - 1]}` : (lines[0] ?? 'unknown');
+    return { key: spec.key, label: spec.label, outcome: { failed: reason } };
+  } finally {
+    await stopAll(mine);
   }
-  // Warm-up: publish until every subscription has received something (all are live), then measure.
-  let seq = 0;
-  const publish = () => addReview(stack.subgraphUrls.reviews ?? '', seq++);
-  for (let i = 0; i < 200 && received.some((r) => r.seqs.size === 0); i += 1) {
-    await publish();
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  const live = received.filter((r) => r.seqs.size > 0).length;
-  if (live < SUBSCRIPTIONS) process.stderr.write(`only ${live}/${SUBSCRIPTIONS} subscriptions became live\n`);
-  await new Promise((r) => setTimeout(r, 1000));
-  const rssOpenMb = rssMb(pid);
-
-  firstSeq = seq;
-  const cpuStart = cpuTimeMs(pid) ?? 0;
-  const subgraphPid = stack.children[0]?.proc.pid;
-  const subgraphCpuStart = cpuTimeMs(subgraphPid) ?? 0;
-  const clientCpuStart = process.cpuUsage();
-  const startedAt = Date.now();
-  const total = RATE * SECONDS;
-  for (let n = 0; n < total; n += 1) {
-    const due = startedAt + (n * 1000) / RATE;
-    const wait = due - Date.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    void publish();
-  }
-  const lastSeq = seq - 1;
-  // Let the last events arrive.
-  const drainUntil = Date.now() + 10_000;
-  while (Date.now() < drainUntil && received.some((r) => !r.seqs.has(lastSeq))) await new Promise((r) => setTimeout(r, 100));
-  const cpuMs = (cpuTimeMs(pid) ?? 0) - cpuStart;
-  const elapsedMs = Date.now() - startedAt;
-  const subgraphCpuMs = (cpuTimeMs(subgraphPid) ?? 0) - subgraphCpuStart;
-  const clientCpu = process.cpuUsage(clientCpuStart);
-  const clientCpuMs = (clientCpu.user + clientCpu.system) / 1000;
-
-  let delivered = 0;
-  let lost = 0;
-  for (const r of received) {
-    for (let s = firstSeq; s <= lastSeq; s += 1) {
-      if (r.seqs.has(s)) delivered += 1;
-      else lost += 1;
-    }
-  }
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
-  const rows: Array<[string, string]> = [
-    ['subscriptions (connections, callers)', `${SUBSCRIPTIONS} (${CONNECTIONS}, ${CALLERS})`],
-    ['selection', ENRICHED ? 'review + author name (users entity fetch per event)' : 'review fields (primary fetch only)'],
-    ['publish rate', `${RATE}/s for ${SECONDS} s (${total} events)`],
-    ['deliveries expected', String(received.length * total)],
-    ['delivered', String(delivered)],
-    ['lost events', String(lost)],
-    ['delivery latency p50', `${pct(50)} ms`],
-    ['delivery latency p99', `${pct(99)} ms`],
-    ['gateway CPU per delivered event', `${((cpuMs * 1000) / Math.max(1, delivered)).toFixed(1)} µs`],
-    ['CPU: gateway / subgraphs / clients', [cpuMs, subgraphCpuMs, clientCpuMs].map((ms) => `${((ms / elapsedMs) * 100).toFixed(0)} %`).join(' / ') + ' of one core'],
-    ['gateway RSS before / with subscriptions', `${rssBeforeMb} MB / ${rssOpenMb} MB`],
-    ['RSS per open subscription', `${(((rssOpenMb - rssBeforeMb) * 1024) / SUBSCRIPTIONS).toFixed(1)} KB`],
-  ];
-  const width = Math.max(...rows.map(([k]) => k.length));
-  process.stdout.write(`\nFrontdoor subscriptions (one gateway process, 2-core machine shared with subgraphs and clients)\n`);
-  for (const [k, v] of rows) process.stdout.write(`  ${k.padEnd(width)}  ${v}\n`);
-}
-
-async function sign(secret: string, sub: string): Promise<string> {
-  return new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(sub)
-    .setIssuer('frontdoor-dev')
-    .setAudience('frontdoor')
-    .setIssuedAt()
-    .setExpirationTime('2h')
-    .sign(new TextEncoder().encode(secret));
-}
-
-/** A review straight into the reviews subgraph, signed as the gateway would sign it. */
-async function addReview(reviewsUrl: string, seq: number): Promise<void> {
-  const requestId = randomUUID();
-  const body = JSON.stringify({ seq, t: Date.now() });
-  const res = await fetch(reviewsUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-request-id': requestId, [IDENTITY_HEADER]: signIdentity({ id: '7', scopes: [] }, requestId, BENCH_IDENTITY_SECRET) },
-    body: JSON.stringify({ query: 'mutation($b: String!) { addReview(input: { productSku: "SKU-007", rating: 4, body: $b }) { id } }', variables: { b: body } }),
-  });
-  if (!res.ok) throw new Error(`addReview answered ${res.status}`);
-  await res.arrayBuffer();
-}
-
-/** Current resident set size of a process in MB (Linux VmRSS). */
-function rssMb(pid: number | undefined): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid ?? 0}/status`, 'utf8'));
-  return match ? Math.round(Number(match[1]) / 1024) : NaN;
 }
 
 main().catch((err: unknown) => {
