@@ -126,7 +126,7 @@ function headersOf(req: IncomingMessage): HeaderMap {
   }
   // Every answer over the socket is one result per `next` message. The upgrade's own Accept (say
   // `multipart/mixed;deferSpec=20220824`) made Apollo Server answer a @defer query incrementally,
-  // which this door cannot send: the client got INTERNAL_SERVER_ERROR.
+  // which this door cannot send: the client got INTERNAL_SERVER_ERROR (the WebSocket fuzz found it).
   headers.set('accept', 'application/json');
   return headers;
 }
