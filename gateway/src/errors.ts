@@ -9,9 +9,9 @@ export const ERRORS = {
   BAD_REQUEST: { http: 400, message: 'Bad request', source: 'HTTP layer (malformed JSON or HTTP), Apollo Server (missing query, CSRF, APQ hash not matching its query; 405 for methods other than GET/POST)' },
   REQUEST_HEADERS_TOO_LARGE: { http: 431, message: 'Request headers are too large', source: 'HTTP layer: Node\'s parser, headers over its 16 KiB limit' },
   PAYLOAD_TOO_LARGE: { http: 413, message: 'Request body is too large', source: 'HTTP layer (`MAX_BODY_BYTES`)' },
-  NOT_FOUND: { http: 404, message: 'Not found', source: 'HTTP layer (unknown path); REST route whose picked object is null with no error explaining it; subgraphs (then 200 partial)' },
+  NOT_FOUND: { http: 404, message: 'Not found', source: 'HTTP layer (unknown path; an upgrade request no door takes); REST route whose picked object is null with no error explaining it; subgraphs (then 200 partial)' },
   GRAPHQL_PARSE_FAILED: { http: 400, message: 'Syntax error in the operation', source: 'Apollo Server' },
-  GRAPHQL_VALIDATION_FAILED: { http: 400, message: 'The operation is not valid against the schema', source: 'Apollo Server' },
+  GRAPHQL_VALIDATION_FAILED: { http: 400, message: 'The operation is not valid against the schema', source: 'Apollo Server; HTTP layer, before parsing: `@skip`/`@include` on a subscription\'s root field' },
   BAD_USER_INPUT: { http: 400, message: 'Invalid input', source: 'Apollo Server (variables), REST routes (a path, query or body parameter; + `parameter`, `in`, `expected`), limits plugin (`@listSize` slicing arguments), subgraphs (arguments; then 200 partial)' },
   OPERATION_RESOLUTION_FAILURE: { http: 400, message: 'Could not pick the operation to run', source: 'operation-resolution plugin: several operations and no `operationName`, or an `operationName` the document does not define' },
   PERSISTED_QUERY_NOT_FOUND: { http: 200, message: 'PersistedQueryNotFound', source: 'Apollo Server (APQ): unknown hash; the client resends it with the query' },
@@ -33,7 +33,7 @@ export const ERRORS = {
   IDEMPOTENCY_KEY_REUSED: { http: 422, message: 'This Idempotency-Key was used for a different request', source: 'idempotency plugin: the caller\'s key with another operation or other variables; subgraphs (then 200 partial)' },
   IDEMPOTENCY_KEY_IN_USE: { http: 409, message: 'A request with this Idempotency-Key is still running; retry shortly', source: 'idempotency plugin: a repeat while the first request runs (`retry-after` header, `retryAfterMs`); subgraphs (then 200 partial)' },
   CORS_ORIGIN_NOT_ALLOWED: { http: 403, message: 'This origin may not call the gateway from a browser', source: 'HTTP layer: CORS preflight from an origin not in `CORS_ORIGINS` (no `access-control-allow-origin`)' },
-  METHOD_NOT_ALLOWED: { http: 405, message: 'Method not allowed', source: 'HTTP layer (`/auth/logout` accepts POST only; a REST route path with another method; `allow` header)' },
+  METHOD_NOT_ALLOWED: { http: 405, message: 'Method not allowed', source: 'HTTP layer (`/auth/logout` accepts POST only; a REST route path with another method; a WebSocket upgrade that is not a GET; CONNECT; `allow` header)' },
   UNAUTHENTICATED: { http: 401, message: 'Unauthenticated', source: 'authentication: bad, expired, revoked or wrong-audience token (`www-authenticate` header; same message for every cause); authorization `reject` mode, anonymous caller (+ `unauthorizedPaths`); subgraphs (then 200 partial)' },
   AUTHENTICATION_UNAVAILABLE: { http: 503, message: 'Sign-in cannot be checked right now; retry shortly', source: 'authentication: the revocation store (Redis) cannot answer and `AUTH_REVOCATION_FAIL_OPEN=false`; `/auth/logout` when the revocation cannot be stored (`retry-after` header). Not a 401: the token is fine, keep it (and retry a logout)' },
   FORBIDDEN: { http: 403, message: 'Forbidden', source: 'authorization `reject` mode, signed-in caller lacking a scope (+ `unauthorizedPaths`); subgraphs: ownership checks (then 200 partial)' },
@@ -94,8 +94,8 @@ export function httpStatus(code: ErrorCode): number | undefined {
 }
 
 /** The JSON body for errors answered outside Apollo Server (body limit, unknown path). */
-export function errorBody(code: ErrorCode, extensions: Record<string, unknown> = {}): string {
-  return JSON.stringify({ errors: [{ message: ERRORS[code].message, extensions: { code, ...extensions } }] });
+export function errorBody(code: ErrorCode, extensions: Record<string, unknown> = {}, message: string = ERRORS[code].message): string {
+  return JSON.stringify({ errors: [{ message, extensions: { code, ...extensions } }] });
 }
 
 function toHeaderMap(headers: Record<string, string>): Map<string, string> {

@@ -10,6 +10,7 @@ import { QueryPlanners } from './execution/query-planners';
 import type { CertificateReloadOutcome } from './edge/certificate-watcher';
 import { createListener, type Listener } from './edge/listener';
 import { Limits } from './limits/limits';
+import { graphQLRequestChecks } from './limits/request-checks';
 import { MemoryRequestGate } from './limits/memory-gate';
 import { apolloLogger, createLogger, type Logger } from './logger';
 import { IdempotencyStore } from './idempotency/idempotency-store';
@@ -111,7 +112,10 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   const subscriptions = config.subscriptions
     ? setUpSubscriptions(config, { gateway, subgraphs, authorization: authorization.decisions, authenticator: security.authenticator, registry: metrics.registry, log })
     : undefined;
-  subscriptions?.attachWebSocket({ server: listener.server, path: GRAPHQL_PATH, apollo, clients, limits, refusal: () => upgradeRefusal(state) });
+  // Without subscriptions, upgrade requests keep the listener's 404 (edge/listener.ts).
+  const checkRequest = graphQLRequestChecks(config.limits);
+  const upgrades = subscriptions?.attachWebSocket({ path: GRAPHQL_PATH, apollo, clients, limits, checkRequest: (payload) => checkRequest(payload, ''), refusal: () => upgradeRefusal(state) });
+  if (upgrades) listener.serveUpgrades(upgrades);
   const checks = readinessChecks(config, { lifecycle, supergraph: shared.supergraph, redis: shared.redis, resilience: subgraphs.resilience, replicas: subgraphs.replicas });
   listener.serve(buildRouter(config, { log, apollo, authenticator: security.authenticator, clients, limits, metrics, checks, lifecycle, schema: gateway, errorOrigins, ...(subscriptions ? { stream: subscriptions.streamDoor } : {}) }));
 

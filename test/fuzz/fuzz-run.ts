@@ -4,6 +4,7 @@ import { problemsOf } from './invariants';
 import { describeProbe, type Observation, type Probe } from './probe';
 import { sendHttpProbe } from './send-http';
 import { sendRawProbe } from './send-raw';
+import { streamedResults } from './streamed-answers';
 
 export interface FuzzOptions {
   /** Where the gateway listens, e.g. http://127.0.0.1:4000 */
@@ -26,13 +27,15 @@ export interface FuzzReport {
   interrupted: boolean;
   /** How often each status was answered. */
   statuses: Record<string, number>;
+  /** How often each media type was answered (streams: text/event-stream, multipart/mixed). */
+  mediaTypes: Record<string, number>;
   /** How often each error code was seen. */
   codes: Record<string, number>;
   /** fast-check's report of the smallest failing probe, when one failed. */
   failure: string | undefined;
 }
 
-/** Sends one probe; a later subscription probe kind gets its sender here. */
+/** Sends one probe (WebSocket sessions have their own runner: ws-fuzz-run.ts). */
 async function send(origin: string, probe: Probe, dispatcher: Dispatcher): Promise<Observation | undefined> {
   switch (probe.kind) {
     case 'http':
@@ -58,6 +61,7 @@ export async function fuzz(opts: FuzzOptions): Promise<FuzzReport> {
 
 async function run(opts: FuzzOptions, dispatcher: Dispatcher): Promise<FuzzReport> {
   const statuses: Record<string, number> = {};
+  const mediaTypes: Record<string, number> = {};
   const codes: Record<string, number> = {};
   const property = fc.asyncProperty(opts.probes, async (probe) => {
     let seen: Observation | undefined;
@@ -76,7 +80,9 @@ async function run(opts: FuzzOptions, dispatcher: Dispatcher): Promise<FuzzRepor
       throw new Error(`no answer\nprobe: ${describeProbe(probe)}`);
     }
     statuses[seen.status] = (statuses[seen.status] ?? 0) + 1;
-    for (const code of codesIn(seen.body)) codes[code] = (codes[code] ?? 0) + 1;
+    const mediaType = seen.contentType.split(';')[0]?.trim() || '(none)';
+    mediaTypes[mediaType] = (mediaTypes[mediaType] ?? 0) + 1;
+    for (const code of codesIn(seen)) codes[code] = (codes[code] ?? 0) + 1;
     const problems = problemsOf(probe, seen);
     if (problems.length > 0) throw new Error(`${problems.join('; ')}\nprobe: ${describeProbe(probe)}\nanswer: ${seen.status} ${seen.body.slice(0, 500)}`);
   });
@@ -90,6 +96,7 @@ async function run(opts: FuzzOptions, dispatcher: Dispatcher): Promise<FuzzRepor
     runs: details.numRuns,
     interrupted: details.interrupted,
     statuses,
+    mediaTypes,
     codes,
     failure: details.failed ? failureReport(details) : undefined,
   };
@@ -106,17 +113,18 @@ function isOversized(probe: Probe): boolean {
 }
 
 /** The problem first (fast-check's own message would print megabytes of counterexample before it), then how to replay it. */
-function failureReport(details: fc.RunDetails<unknown>): string {
+export function failureReport(details: fc.RunDetails<unknown>): string {
   const error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
   return `${error}\nreplay with seed ${details.seed}, path "${details.counterexamplePath ?? ''}" (shrunk ${details.numShrinks} times)`;
 }
 
-function codesIn(body: string): string[] {
+function codesIn(seen: Observation): string[] {
+  const streamed = streamedResults(seen);
   try {
-    const parsed = JSON.parse(body) as unknown;
+    const parsed = streamed ? streamed.results : (JSON.parse(seen.body) as unknown);
     const results = Array.isArray(parsed) ? parsed : [parsed];
     return results.flatMap((r: { errors?: Array<{ extensions?: { code?: unknown } }> } | null) =>
-      (r?.errors ?? []).map((e) => String(e?.extensions?.code)),
+      (Array.isArray(r?.errors) ? r.errors : []).map((e) => String(e?.extensions?.code)),
     );
   } catch {
     return [];

@@ -4,19 +4,34 @@ import { startSubgraph, type SubgraphHandle } from '../../subgraphs/shared/serve
 import { subgraphUrlEnv } from '../helpers/stack';
 import { bearer, profileOwner } from '../helpers/tokens';
 import { startGatewayProcess, type GatewayProcess } from './gateway-process';
-import { httpProbe } from './http-arbitraries';
+import { httpProbe, streamingProbe } from './http-arbitraries';
 import type { Probe } from './probe';
 import { rawHttpProbe } from './raw-http-arbitraries';
+import { wsSession } from './ws-arbitraries';
+import type { WsSessionProbe } from './ws-probe';
 
 export interface FuzzStack {
   gateway: GatewayProcess;
+  /** HTTP requests: any request, raw HTTP/1.1, and streaming POSTs (subscriptions, @defer). */
   probes: fc.Arbitrary<Probe>;
-  /** Problems with the gateway after the run: not running, not healthy, or no longer answering a known query in full. */
+  /** WebSocket sessions (ws-arbitraries.ts). */
+  sessions: fc.Arbitrary<WsSessionProbe>;
+  /**
+   * Problems with the gateway after the run: not running, not healthy, no longer answering a known
+   * query in full, or subscriptions still open though every client has gone (a leak).
+   */
   afterwards(): Promise<string[]>;
   stop(): Promise<void>;
 }
 
 const PROFILE = '{ user(id: "1") { id name orders(first: 2) { id } wishlist { count } reviewStats { count } } }';
+
+/** The gateway's WS_MAX_MESSAGE_BYTES default: sessions send messages within a few bytes of it. */
+const WS_MAX_MESSAGE_BYTES = 256 * 1024;
+/** Short enough for a session to outwait it (close 4408) in about a second. */
+const WS_CONNECTION_INIT_TIMEOUT_MS = 1_000;
+/** How long subscriptions may take to end after their clients have gone, in ms. */
+const LEAK_GRACE_MS = 5_000;
 
 /**
  * The five real subgraphs in this process and the gateway in its own. Limits that would turn
@@ -32,6 +47,8 @@ export async function startFuzzStack(env: Record<string, string> = {}): Promise<
       RATE_LIMIT_PER_MINUTE: '1000000',
       COST_BUDGET_RESTORE_PER_SECOND: '1000000',
       ALLOW_BATCHED_REQUESTS: 'true',
+      WS_MAX_MESSAGE_BYTES: String(WS_MAX_MESSAGE_BYTES),
+      WS_CONNECTION_INIT_TIMEOUT_MS: String(WS_CONNECTION_INIT_TIMEOUT_MS),
       ...env,
     });
   } catch (err) {
@@ -47,10 +64,18 @@ export async function startFuzzStack(env: Record<string, string> = {}): Promise<
   ]).then((all) => all.map((h) => h.authorization ?? ''));
   return {
     gateway,
-    probes: fc.oneof({ weight: 6, arbitrary: httpProbe({ validAuthorizations }) as fc.Arbitrary<Probe> }, { weight: 1, arbitrary: rawHttpProbe }),
+    probes: fc.oneof(
+      { weight: 12, arbitrary: httpProbe({ validAuthorizations }) as fc.Arbitrary<Probe> },
+      { weight: 2, arbitrary: rawHttpProbe },
+      // Subscriptions stay open until the read stops (send-http.ts): fewer of them keeps the run's pace.
+      { weight: 1, arbitrary: streamingProbe({ validAuthorizations }) },
+    ),
+    sessions: wsSession({ validAuthorizations, maxMessageBytes: WS_MAX_MESSAGE_BYTES }),
     afterwards: async () => {
       if (gateway.exit) return [`gateway exited: ${JSON.stringify(gateway.exit)} ${gateway.stderrTail()}`];
       const problems: string[] = [];
+      const open = await openSubscriptions(gateway.origin, LEAK_GRACE_MS);
+      if (open > 0) problems.push(`${open} subscriptions still open ${LEAK_GRACE_MS} ms after every client left (frontdoor_subscriptions_active)`);
       const health = await fetch(`${gateway.origin}/health`);
       if (health.status !== 200) problems.push(`/health answered ${health.status}`);
       const res = await fetch(`${gateway.origin}/graphql`, {
@@ -67,4 +92,18 @@ export async function startFuzzStack(env: Record<string, string> = {}): Promise<
       await Promise.all(subgraphs.map((s) => s.stop()));
     },
   };
+}
+
+/** The sum of frontdoor_subscriptions_active once it reaches 0, or after `graceMs`, whatever it is then. */
+async function openSubscriptions(origin: string, graceMs: number): Promise<number> {
+  const deadline = Date.now() + graceMs;
+  for (;;) {
+    const text = await (await fetch(`${origin}/metrics`)).text();
+    const open = text
+      .split('\n')
+      .filter((line) => line.startsWith('frontdoor_subscriptions_active{') || line.startsWith('frontdoor_subscriptions_active '))
+      .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+    if (open === 0 || Date.now() > deadline) return open;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

@@ -30,6 +30,51 @@ export const VALID_DOCUMENTS: readonly string[] = [
   '{ users(first: 2147483647) { edges { node { id } } } }',
 ];
 
+/**
+ * Subscriptions, valid and not: the doors that stream (WebSocket, multipart, SSE) start the valid
+ * ones; the rest must be refused in the table's terms. @skip/@include on the root field is
+ * invalid (a subscription has one root field, known before its variables).
+ */
+export const SUBSCRIPTION_DOCUMENTS: readonly string[] = [
+  'subscription { reviewAdded { id } }',
+  'subscription { reviewAdded(productSku: "SKU-001") { id rating body author { id name } } }',
+  'subscription OnOrder { orderStatusChanged { id status total payment { status } } }',
+  'subscription { orderStatusChanged(userId: "2") { id status } }',
+  'subscription ($u: ID) { orderStatusChanged(userId: $u) { id status } }',
+  'subscription { orderStatusChanged(orderId: "1") { id status } }',
+  'subscription { r: reviewAdded { id } }',
+  'subscription { ... on Subscription { reviewAdded { id } } }',
+  'subscription S { ...F } fragment F on Subscription { reviewAdded { id rating } }',
+  'subscription { reviewAdded { id } orderStatusChanged { id } }',
+  'subscription { reviewAdded @skip(if: true) { id } }',
+  'subscription { reviewAdded @include(if: false) { id } }',
+  'subscription { reviewAdded @include(if: true) { id } }',
+  'subscription Skip($s: Boolean!) { reviewAdded @skip(if: $s) { id } }',
+  'subscription ($s: Boolean = false) { reviewAdded @skip(if: $s) { id } }',
+  'subscription { reviewAdded @skip(if: $undeclared) { id } }',
+  'subscription { reviewAdded @skip { id } }',
+  'subscription { reviewAdded @include(if: "yes") { id } }',
+  'subscription { ... on Subscription @skip(if: true) { reviewAdded { id } } }',
+  'subscription { ...F @include(if: false) } fragment F on Subscription { reviewAdded { id } }',
+  'subscription { ...F } fragment F on Subscription { reviewAdded @skip(if: false) { id } }',
+  'subscription { reviewAdded { id @skip(if: true) rating } }',
+  'subscription A { reviewAdded { id } } subscription B { orderStatusChanged { id } }',
+  'subscription { __typename }',
+  'subscription { reviewAdded { ... @defer { rating } id } }',
+];
+
+/** @defer queries: streamed as multipart to clients that ask for deferSpec=20220824, whole JSON to the rest. */
+export const DEFER_DOCUMENTS: readonly string[] = [
+  'query D($id: ID!) { user(id: $id) { id name ... @defer(label: "orders") { orders(first: 2) { id total payment { status } } } } }',
+  '{ user(id: "1") { id ... @defer { reviewStats { count } } ... @defer(label: "w") { wishlist { count } } } }',
+  '{ user(id: "1") { id ... @defer(if: false) { name } } }',
+  'query ($on: Boolean!) { user(id: "2") { id ... @defer(if: $on, label: "n") { name orders(first: 1) { id ... @defer { payment { status } } } } } }',
+  '{ users(first: 2) { edges { node { id ... @defer { name } } } } }',
+  'mutation { placeOrder(input: { items: [{ sku: "SKU-001", quantity: 1 }] }) { id ... @defer { total } } }',
+  '{ user(id: "1") { id ... @defer(label: 1) { name } } }',
+  '{ __schema { queryType { name } } user(id: "1") { id ... @defer { name } } }',
+];
+
 export const VARIABLE_SHAPES: readonly Record<string, unknown>[] = [
   { id: '1' },
   { n: 3 },
@@ -37,6 +82,9 @@ export const VARIABLE_SHAPES: readonly Record<string, unknown>[] = [
   { input: { items: [{ sku: 'SKU-001', quantity: 2 }] } },
   { input: { productSku: 'SKU-002', rating: 4, body: 'fine' } },
   { u: '1', sku: 'SKU-003', name: 'Lamp' },
+  { s: false },
+  { on: true },
+  { u: '2' },
 ];
 
 /** GraphQL tokens, glued at random: mostly parse errors, sometimes something valid. */
@@ -44,6 +92,7 @@ const TOKENS = [
   '{', '}', '(', ')', '[', ']', ':', '!', '$id', '$n', '...', '@skip(if: true)', '@include(if: $s)', '=', '|', '&',
   'query', 'mutation', 'subscription', 'fragment', 'on', 'F', 'User', 'Query', 'user', 'users', 'id', 'name', 'orders',
   '__typename', '__schema', 'first:', '1', '-1', '1.5e999', '"1"', '"""block"""', 'true', 'null', '#c\n', ',', 'ID!', 'Int',
+  'reviewAdded', 'orderStatusChanged', '@defer', '@skip(if: $s)', 'Subscription',
 ];
 
 const tokenSoup = fc.array(fc.constantFrom(...TOKENS), { maxLength: 40 }).map((t) => t.join(' '));
@@ -73,6 +122,7 @@ const hostile = fc.oneof(
 
 export const documentText: fc.Arbitrary<string> = fc.oneof(
   { weight: 5, arbitrary: fc.constantFrom(...VALID_DOCUMENTS) },
+  { weight: 2, arbitrary: fc.constantFrom(...SUBSCRIPTION_DOCUMENTS, ...DEFER_DOCUMENTS) },
   { weight: 2, arbitrary: tokenSoup },
   { weight: 2, arbitrary: mutated },
   { weight: 3, arbitrary: hostile },
@@ -81,6 +131,6 @@ export const documentText: fc.Arbitrary<string> = fc.oneof(
 
 /** The names a document might be asked to run, right or wrong. */
 export const operationNameValue: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom('A', 'B', 'C', 'Profile', 'Users', 'Place', 'Q', 'IntrospectionQuery'),
+  fc.constantFrom('A', 'B', 'C', 'Profile', 'Users', 'Place', 'Q', 'IntrospectionQuery', 'S', 'Skip', 'OnOrder', 'D'),
   oddString,
 );

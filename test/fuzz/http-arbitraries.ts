@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { documentText, operationNameValue, VALID_DOCUMENTS, VARIABLE_SHAPES } from './graphql-documents';
+import { DEFER_DOCUMENTS, documentText, operationNameValue, SUBSCRIPTION_DOCUMENTS, VALID_DOCUMENTS, VARIABLE_SHAPES } from './graphql-documents';
 import { anyJson, oddString } from './json-values';
 import type { HttpProbe } from './probe';
 
@@ -72,9 +72,9 @@ const wildPayload: fc.Arbitrary<Record<string, unknown>> = documentText.chain((d
 );
 
 /** What a real client sends: a valid document, variables of the right names, maybe its name and a right APQ hash. */
-const usualPayload: fc.Arbitrary<Record<string, unknown>> = fc
+const usualPayloadOf = (documents: fc.Arbitrary<string>): fc.Arbitrary<Record<string, unknown>> => fc
   .record({
-    query: fc.constantFrom(...VALID_DOCUMENTS),
+    query: documents,
     variables: fc.option(fc.constantFrom(...VARIABLE_SHAPES), { nil: undefined }),
     pick: fc.nat(),
     apq: fc.boolean(),
@@ -90,6 +90,8 @@ const usualPayload: fc.Arbitrary<Record<string, unknown>> = fc
       ...(apq ? { extensions: { persistedQuery: { version: 1, sha256Hash: sha256(query) } } } : {}),
     };
   });
+
+const usualPayload = usualPayloadOf(fc.constantFrom(...VALID_DOCUMENTS));
 
 export const payload: fc.Arbitrary<Record<string, unknown>> = fc.oneof({ weight: 3, arbitrary: usualPayload }, { weight: 4, arbitrary: wildPayload });
 
@@ -164,6 +166,7 @@ const ACCEPTS = [
   'multipart/mixed; deferSpec=20220824',
   'multipart/mixed',
   'text/event-stream',
+  'multipart/mixed;subscriptionSpec=1.0',
   'application/xml',
   'application/graphql-response+json;q=0.9, text/html;q=1',
 ];
@@ -218,4 +221,51 @@ export function httpProbe(opts: HttpArbitraryOptions): fc.Arbitrary<HttpProbe> {
         ...(hasBody ? { body: json ? jsonBody : rawBody } : {}),
       };
     });
+}
+
+/**
+ * What the streaming clients send (docs/subscriptions.md, docs/defer.md): Apollo Client's HttpLink
+ * for subscriptions and for @defer, graphql-sse, urql; and mixes of them in odd orders.
+ */
+const STREAMING_ACCEPTS = [
+  'multipart/mixed;boundary="graphql";subscriptionSpec="1.0",application/json',
+  'multipart/mixed;subscriptionSpec=1.0',
+  'multipart/mixed; subscriptionSpec="1.0"',
+  'multipart/mixed;deferSpec=20220824,application/graphql-response+json,application/json;q=0.9',
+  'multipart/mixed;deferSpec=20220824',
+  'text/event-stream',
+  'application/json, text/event-stream',
+  'text/event-stream, multipart/mixed;deferSpec=20220824',
+  'multipart/mixed;deferSpec=20220824, multipart/mixed;subscriptionSpec=1.0',
+  'multipart/mixed;subscriptionSpec=2.0, text/event-stream;q=0',
+];
+
+/** POSTs that may stream: subscriptions and @defer queries (and plain ones) with the Accept headers of streaming clients. */
+export function streamingProbe(opts: HttpArbitraryOptions): fc.Arbitrary<HttpProbe> {
+  const documents = fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(...SUBSCRIPTION_DOCUMENTS) },
+    { weight: 3, arbitrary: fc.constantFrom(...DEFER_DOCUMENTS) },
+    { weight: 1, arbitrary: fc.constantFrom(...VALID_DOCUMENTS) },
+  );
+  const body = fc.oneof(
+    { weight: 5, arbitrary: usualPayloadOf(documents).map((p) => JSON.stringify(p)) },
+    { weight: 1, arbitrary: wildPayload.map((p) => JSON.stringify(p)) },
+  );
+  return fc
+    .record({
+      accept: fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...STREAMING_ACCEPTS) }, { weight: 1, arbitrary: fc.constantFrom(...ACCEPTS) }),
+      authorization: fc.oneof(
+        { weight: 2, arbitrary: fc.constant(undefined) },
+        ...(opts.validAuthorizations.length > 0 ? [{ weight: 3, arbitrary: fc.constantFrom(...opts.validAuthorizations) }] : []),
+        { weight: 1, arbitrary: fc.constantFrom('Bearer x.y.z', 'Basic dXNlcjpwYXNz') },
+      ),
+      body,
+    })
+    .map(({ accept, authorization, body }) => ({
+      kind: 'http' as const,
+      method: 'POST',
+      path: '/graphql',
+      headers: { 'content-type': 'application/json', accept, ...(authorization ? { authorization } : {}) },
+      body,
+    }));
 }

@@ -24,6 +24,8 @@ export function problemsOf(probe: Probe, seen: Observation): string[] {
   }
   const streamed = streamedResults(seen);
   if (streamed) {
+    // Any status ≥ 300 fails a streaming client's whole stream (PROTOCOLS.md): refusals are plain JSON.
+    if (seen.status !== 200) problems.push(`streamed answer with status ${seen.status}`);
     problems.push(...streamed.problems);
     for (const result of streamed.results) problems.push(...resultProblems(result));
     return problems;
@@ -45,10 +47,16 @@ export function problemsOf(probe: Probe, seen: Observation): string[] {
   return problems;
 }
 
-function resultProblems(result: unknown): string[] {
+/** What is wrong with one GraphQL result (a JSON body, a streamed part, a WebSocket `next` payload). */
+export function resultProblems(result: unknown): string[] {
   if (typeof result !== 'object' || result === null || Array.isArray(result)) return [`result is not an object: ${JSON.stringify(result)?.slice(0, 200)}`];
   const { data, errors } = result as { data?: unknown; errors?: unknown };
   if (errors === undefined) return data === undefined ? ['neither data nor errors'] : [];
+  return errorListProblems(errors);
+}
+
+/** What is wrong with a list of GraphQL errors (a result's `errors`, a WebSocket `error` payload): each must carry a code of the table, never INTERNAL_SERVER_ERROR. */
+export function errorListProblems(errors: unknown): string[] {
   if (!Array.isArray(errors) || errors.length === 0) return [`errors is not a non-empty array: ${JSON.stringify(errors)?.slice(0, 200)}`];
   const problems: string[] = [];
   for (const error of errors as Array<{ message?: unknown; extensions?: { code?: unknown } }>) {

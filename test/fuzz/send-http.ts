@@ -1,8 +1,12 @@
 import { request, type Dispatcher } from 'undici';
 import type { HttpProbe, Observation } from './probe';
 
-/** How long a streamed answer (SSE, multipart) is read: a subscription the probe opened stays open. */
-const STREAM_READ_MS = 1_500;
+/**
+ * How long a streamed answer (SSE, multipart) is read: a subscription the probe opened stays open
+ * until then. Long enough for a refusal or a @defer stream to end, short enough that subscriptions
+ * (every fifteenth probe) do not take most of a bounded run.
+ */
+const STREAM_READ_MS = 750;
 
 /**
  * Sends one HTTP probe as it is (undici's `request`: any method, raw body, no header rewriting

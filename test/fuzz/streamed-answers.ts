@@ -19,11 +19,17 @@ function sseResults(seen: Observation): { results: unknown[]; problems: string[]
   const results: unknown[] = [];
   const problems: string[] = [];
   let completed = false;
-  for (const block of seen.body.split('\n\n')) {
+  const blocks = seen.body.split('\n\n');
+  // An event is whole once its blank line has arrived: what follows the last one (empty for a
+  // stream that ended properly) is an event the read cut in two, not a wrong one.
+  const tail = blocks.pop() ?? '';
+  if (tail.trim() !== '' && !seen.cutShort) problems.push(`SSE stream ended inside an event: ${tail.slice(0, 200)}`);
+  for (const block of blocks) {
     const lines = block.split('\n').filter((line) => line !== '' && !line.startsWith(':'));
     if (lines.length === 0) continue;
+    if (completed) problems.push('SSE event after event: complete');
     const event = lines.find((line) => line.startsWith('event:'))?.slice(6).trim();
-    const data = lines.filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trimStart()).join('\n');
+    const data = lines.filter((line) => line.startsWith('data:')).map((line) => line.slice(5).replace(/^ /, '')).join('\n');
     if (event === 'complete') completed = true;
     else if (event === 'next') results.push(...parsed(data, problems));
     else problems.push(`SSE event ${JSON.stringify(event)} is neither next nor complete`);
@@ -37,15 +43,21 @@ function multipartResults(seen: Observation): { results: unknown[]; problems: st
   if (!boundary) return { results: [], problems: [`multipart answer without a boundary: ${seen.contentType}`] };
   const problems: string[] = [];
   const results: unknown[] = [];
-  const delimiter = `--${boundary}`;
+  // RFC 2046: a delimiter is CRLF, `--` and the boundary. Without the CRLF, a part whose JSON holds
+  // the text `--graphql` (or `---` for @defer's boundary `-`) would be split in two.
+  const delimiter = `\r\n--${boundary}`;
   const sections = seen.body.split(delimiter);
   const closed = sections.length > 1 && sections[sections.length - 1]!.startsWith('--');
   if (!closed && !seen.cutShort) problems.push('multipart answer ended without its closing delimiter');
-  // Before the first delimiter is the preamble; after the closing one, the epilogue.
-  for (const section of sections.slice(1, closed ? -1 : undefined)) {
+  // Before the first delimiter is the preamble; after the closing one, the epilogue. Unclosed, the
+  // last section is a part no delimiter has followed yet: a client would not hand it over either.
+  for (const section of sections.slice(1, -1)) {
     const split = section.indexOf('\r\n\r\n');
-    if (split < 0) continue; // a part cut short by the probe's read limit
-    const body = section.slice(split + 4).replace(/\r\n$/, '');
+    if (split < 0) {
+      problems.push(`multipart part without headers: ${section.slice(0, 200)}`);
+      continue;
+    }
+    const body = section.slice(split + 4);
     for (const part of parsed(body, problems)) results.push(...partResults(part));
   }
   return { results, problems };

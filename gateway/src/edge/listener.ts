@@ -1,12 +1,14 @@
-import { createServer, type Server } from 'node:http';
+import type { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createSecureServer, type Http2SecureServer, type Http2Session } from 'node:http2';
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { Logger } from '../logger';
 import { CertificateWatcher, type CertificateReloadOutcome } from './certificate-watcher';
 import { sendError } from '../http/graphql-handler';
-import { answerClientError, answerConnect } from './socket-answers';
+import { answerClientError, answerConnect, answerUnclaimedUpgrade } from './socket-answers';
 import type { TlsConfig } from './edge-config';
-import type { GatewayRequest, GatewayResponse } from './request-types';
+import type { GatewayRequest, GatewayResponse, UpgradeHandler } from './request-types';
 import { readPemFiles, secureContextOptions, type LoadedPem } from './tls-files';
 
 /**
@@ -24,6 +26,8 @@ export interface Listener {
   scheme: 'http' | 'https';
   /** Attaches the request handler (after the connection tracking, which must see each request first). */
   serve(handler: RequestHandler): void;
+  /** Who answers upgrade requests (the WebSocket door); until then, and without one, each gets 404 NOT_FOUND. */
+  serveUpgrades(handler: UpgradeHandler): void;
   /**
    * What Apollo's drain plugin gets. Its connection tracking understands node:http(s) servers
    * only (on the HTTP/2 server it would count raw TCP sockets and end them under TLS), so with TLS
@@ -51,10 +55,12 @@ export function createListener(tls: false | TlsConfig, opts: ListenerOptions): L
     const server = createServer({ requireHostHeader: false });
     server.on('clientError', answerClientError);
     server.on('connect', answerConnect);
+    const upgrades = upgradeRouting(server, opts.log);
     return {
       server,
       scheme: 'http',
       serve: (handler) => server.on('request', guarded(handler, opts.log)),
+      serveUpgrades: upgrades.serve,
       drainPluginServer: server,
       drain: async () => undefined,
       closeNow: () => new Promise((resolve) => server.close(() => resolve())),
@@ -69,6 +75,7 @@ export function createListener(tls: false | TlsConfig, opts: ListenerOptions): L
   // HTTP/1.1 clients of the TLS server go through the same parser.
   server.on('clientError', answerClientError);
   server.on('connect', answerConnect);
+  const upgrades = upgradeRouting(server, opts.log);
   const tracker = trackConnections(server);
   const watcher = tls.watch
     ? new CertificateWatcher({
@@ -88,6 +95,7 @@ export function createListener(tls: false | TlsConfig, opts: ListenerOptions): L
     server,
     scheme: 'https',
     serve: (handler) => server.on('request', guarded(handler, opts.log)),
+    serveUpgrades: upgrades.serve,
     drainPluginServer: createServer(),
     drain: async (graceMs) => {
       watcher?.stop();
@@ -144,6 +152,25 @@ function trackConnections(server: Http2SecureServer): { drain(graceMs: number): 
       clearTimeout(deadline);
     },
   };
+}
+
+/**
+ * The one 'upgrade' listener, installed with the server: node hands every request with
+ * `Connection: upgrade` and an `Upgrade` header to it, and this listener must answer each one
+ * (answerUnclaimedUpgrade explains why). A handler that throws would throw inside node's event, which
+ * nothing catches (a TypeError there once ended the process): the socket is destroyed and logged.
+ */
+function upgradeRouting(server: EventEmitter, log: Logger): { serve(handler: UpgradeHandler): void } {
+  let current: UpgradeHandler = answerUnclaimedUpgrade;
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    try {
+      current(req, socket, head);
+    } catch (err) {
+      log.error({ err }, 'upgrade handler threw');
+      socket.destroy();
+    }
+  });
+  return { serve: (handler) => (current = handler) };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Http2ServerResponse, type Http2ServerRequest } from 'node:http2';
+import type { Duplex } from 'node:stream';
 
 /**
  * A request as the gateway's handler receives it: node:http's, or the HTTP/2 compatibility
@@ -14,3 +15,6 @@ export type GatewayResponse = ServerResponse | Http2ServerResponse;
 export function isHttp2(res: GatewayResponse): res is Http2ServerResponse {
   return res instanceof Http2ServerResponse;
 }
+
+/** Node's 'upgrade' event: the request, its raw socket (node no longer reads or guards it) and the bytes read past the headers. */
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;

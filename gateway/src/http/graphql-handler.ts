@@ -10,7 +10,7 @@ export interface GraphQLHandlerOptions {
   apollo: ApolloServer<GatewayContext>;
   maxBodyBytes: number;
   /** Refuses a request before Apollo Server parses anything (tokens, batches); null lets it through. */
-  checkRequest?: (body: unknown, search: string) => { code: ErrorCode; extensions: Record<string, unknown> } | null;
+  checkRequest?: (body: unknown, search: string) => { code: ErrorCode; extensions: Record<string, unknown>; message?: string } | null;
   /** Runs in Apollo's context function, where a thrown gatewayError reaches the client intact (the global rate limit). */
   checkContext?: (context: GatewayContext, operations: number) => Promise<void>;
   /** Subscriptions over multipart or SSE: a request whose Accept asks for a stream gets its answer written by the subscription door. */
@@ -37,7 +37,7 @@ export function graphqlHandler(opts: GraphQLHandlerOptions) {
     const rejection = opts.checkRequest?.(httpRequest.body, httpRequest.search);
     if (rejection) {
       onRejected(rejection.code, httpStatus(rejection.code) ?? 500);
-      return errorResponse(rejection.code, rejection.extensions);
+      return errorResponse(rejection.code, rejection.extensions, rejection.message);
     }
     const operations = Array.isArray(httpRequest.body) ? httpRequest.body.length : 1;
     return opts.apollo.executeHTTPGraphQLRequest({
@@ -153,11 +153,11 @@ function isClosed(res: GatewayResponse): boolean {
   return isHttp2(res) ? res.stream.destroyed : res.destroyed;
 }
 
-function errorResponse(code: ErrorCode, extensions?: Record<string, unknown>): HTTPGraphQLResponse {
+function errorResponse(code: ErrorCode, extensions?: Record<string, unknown>, message?: string): HTTPGraphQLResponse {
   return {
     status: httpStatus(code) ?? 500,
     headers: new HeaderMap([['content-type', 'application/json; charset=utf-8']]),
-    body: { kind: 'complete', string: errorBody(code, extensions) },
+    body: { kind: 'complete', string: errorBody(code, extensions, message) },
   };
 }
 

@@ -1,4 +1,3 @@
-import type { EventEmitter } from 'node:events';
 import type { ApolloGateway } from '@apollo/gateway';
 import type { ApolloServer } from '@apollo/server';
 import type { Registry } from 'prom-client';
@@ -8,7 +7,7 @@ import type { ClientRegistry } from '../clients/client-registry';
 import type { Config } from '../config';
 import type { GatewayContext } from '../context';
 import { SubgraphDataSource } from '../datasource/subgraph-datasource';
-import type { GatewayRequest } from '../edge/request-types';
+import type { GatewayRequest, UpgradeHandler } from '../edge/request-types';
 import { subgraphConnectTls } from '../edge/subgraph-tls';
 import { formatError } from '../errors';
 import { QueryPlanners } from '../execution/query-planners';
@@ -23,6 +22,7 @@ import { TokenWatch } from './token-watch';
 import { SubgraphSockets } from './upstream/subgraph-sockets';
 import { UpstreamHub } from './upstream/upstream-hub';
 import { attachWebSocketDoor, type WebSocketDoor } from './ws/ws-door';
+import type { WsOperationDeps } from './ws/ws-operation';
 
 export interface SubscriptionsDeps {
   gateway: ApolloGateway;
@@ -38,10 +38,10 @@ export interface SubscriptionsDeps {
 
 /** What the WebSocket door needs that exists only once Apollo Server does. */
 export interface WebSocketDoorDeps {
-  /** The listener (node:http, or the TLS HTTP/2 server, whose HTTP/1.1 connections carry WebSockets). */
-  server: EventEmitter;
   path: string;
   apollo: ApolloServer<GatewayContext>;
+  /** The checks POST /graphql makes before Apollo Server parses (limits/request-checks.ts). */
+  checkRequest: WsOperationDeps['checkRequest'];
   clients: ClientRegistry;
   limits: Limits;
   /** Why upgrades are refused right now; undefined while serving. */
@@ -51,7 +51,8 @@ export interface WebSocketDoorDeps {
 export interface Subscriptions {
   /** graphqlHandler's `stream` option: multipart and SSE answers. */
   streamDoor(req: GatewayRequest): PreparedStream | undefined;
-  attachWebSocket(deps: WebSocketDoorDeps): void;
+  /** Builds the WebSocket door; the listener gives it its upgrade requests (edge/listener.ts `serveUpgrades`). */
+  attachWebSocket(deps: WebSocketDoorDeps): UpgradeHandler;
   /** SIGTERM: WebSockets closed with 1001, HTTP streams ended, upstream connections closed (within `graceMs`). */
   shutdown(graceMs: number): Promise<void>;
 }
@@ -111,6 +112,7 @@ export function setUpSubscriptions(config: Config, deps: SubscriptionsDeps): Sub
     streamDoor: streamDoor({ service, auth: deps.authenticator, heartbeatMs: settings.heartbeatMs, formatError: format }),
     attachWebSocket: (d) => {
       door = attachWebSocketDoor({ ...d, config: settings, auth: deps.authenticator, service, formatError: format, trustProxy: config.http.trustProxy, log });
+      return door.handleUpgrade;
     },
     shutdown: async (graceMs) => {
       service.shutdown();

@@ -15,7 +15,7 @@ import { graphqlHandler, sendError } from '../http/graphql-handler';
 import { resolveRequestId } from '../http/request-id';
 import { parseRequestTarget } from '../http/request-target';
 import type { Limits } from '../limits/limits';
-import { checkGraphQLRequest } from '../limits/request-checks';
+import { graphQLRequestChecks } from '../limits/request-checks';
 import type { Logger } from '../logger';
 import type { ErrorOrigins } from '../observability/error-origins';
 import type { GatewayMetrics } from '../observability/metrics';
@@ -55,7 +55,7 @@ export function buildRouter(config: Config, parts: RouterParts): RequestHandler 
   const handleGraphQL = graphqlHandler({
     apollo: parts.apollo,
     maxBodyBytes: config.http.maxBodyBytes,
-    checkRequest: (body, search) => checkGraphQLRequest(body, search, { maxTokens: config.limits.operation.maxTokens, batching: config.limits.batching }),
+    checkRequest: graphQLRequestChecks(config.limits),
     // No round trip here: the request gate (limits plugin) asks Redis once the operation is known.
     checkContext: async (context) => parts.limits.refuseKnownOverLimit(context),
     ...(parts.stream ? { stream: parts.stream } : {}),

@@ -1,10 +1,11 @@
-import type { EventEmitter } from 'node:events';
-import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { GraphQLError, parse, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
-import { CloseCode, GRAPHQL_TRANSPORT_WS_PROTOCOL, makeServer, type FormattedExecutionResult } from 'graphql-ws';
+import { CloseCode, GRAPHQL_TRANSPORT_WS_PROTOCOL, MessageType, makeServer, type FormattedExecutionResult } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { errorBody, type ErrorCode } from '../../errors';
+import type { UpgradeHandler } from '../../edge/request-types';
+import { answerDetachedSocket } from '../../edge/socket-answers';
+import { gatewayError } from '../../errors';
 import { parseRequestTarget } from '../../http/request-target';
 import type { ErrorFormatter } from '../event-execution';
 import type { SubscriptionsConfig } from '../subscription-config';
@@ -13,8 +14,6 @@ import type { OpenSubscription } from '../subscription-registry';
 import { runWsOperation, type WsConnection, type WsOperationDeps } from './ws-operation';
 
 export interface WebSocketDoorOptions extends WsOperationDeps {
-  /** The gateway's listener (node:http, or the TLS HTTP/2 server: WebSockets arrive over its HTTP/1.1 connections). */
-  server: EventEmitter;
   path: string;
   config: SubscriptionsConfig;
   formatError: ErrorFormatter;
@@ -23,10 +22,20 @@ export interface WebSocketDoorOptions extends WsOperationDeps {
 }
 
 export interface WebSocketDoor {
+  /** Answers every upgrade request of the listener (edge/listener.ts `serveUpgrades`). */
+  handleUpgrade: UpgradeHandler;
   /** Connections open now. */
   readonly connections: number;
   /** Stops accepting, closes every connection with 1001 (clients reconnect elsewhere), and waits up to `graceMs` for them to go. */
   close(graceMs: number): Promise<void>;
+}
+
+/** A connection as the door keeps it (graphql-ws's `extra`). */
+interface DoorConnection extends WsConnection {
+  /** Resolves once the socket has closed. */
+  closed: Promise<void>;
+  /** The latest `subscribe` of each id still being prepared: tells a superseded one (see onSubscribe). */
+  starting: Map<string, symbol>;
 }
 
 /** What one `subscribe` hands to graphql-ws's execute/subscribe (via ExecutionArgs.contextValue). */
@@ -52,7 +61,7 @@ export function attachWebSocketDoor(opts: WebSocketDoorOptions): WebSocketDoor {
     maxPayload: opts.config.ws.maxMessageBytes,
     handleProtocols: (protocols) => (protocols.has(GRAPHQL_TRANSPORT_WS_PROTOCOL) ? GRAPHQL_TRANSPORT_WS_PROTOCOL : false),
   });
-  const server = makeServer<Record<string, unknown> | undefined, WsConnection>({
+  const server = makeServer<Record<string, unknown> | undefined, DoorConnection>({
     connectionInitWaitTimeout: opts.config.ws.connectionInitTimeoutMs,
     onConnect: (ctx) => {
       const params = ctx.connectionParams ?? {};
@@ -60,7 +69,9 @@ export function attachWebSocketDoor(opts: WebSocketDoorOptions): WebSocketDoor {
       if (typeof fromParams === 'string' && fromParams !== '') ctx.extra.authorization = fromParams;
       return true;
     },
-    onSubscribe: async (ctx, _id, payload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
+    onSubscribe: async (ctx, id, payload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
+      const ticket = Symbol(id);
+      ctx.extra.starting.set(id, ticket);
       let outcome;
       try {
         outcome = await runWsOperation(opts, ctx.extra, payload);
@@ -69,6 +80,17 @@ export function attachWebSocketDoor(opts: WebSocketDoorOptions): WebSocketDoor {
         opts.log.error({ err }, 'websocket operation failed');
         outcome = { kind: 'refused' as const, errors: [] };
       }
+      if (ctx.extra.starting.get(id) !== ticket) {
+        // While this one was prepared, the client completed its id and subscribed again with it.
+        // graphql-ws keys operations by id only: going on would send this operation's events as the
+        // new one's, and lose track of one of the two streams (left open after the socket closed).
+        // This one ends here, and graphql-ws is answered only once the connection is gone, when it
+        // drops the answer.
+        if (outcome.kind === 'stream') void outcome.stream.return?.();
+        await ctx.extra.closed;
+        return toErrors([SUPERSEDED]);
+      }
+      ctx.extra.starting.delete(id);
       if (outcome.kind === 'refused') return toErrors(outcome.errors.length > 0 ? outcome.errors : [INTERNAL_ERROR]);
       const prepared: Prepared = outcome.kind === 'stream' ? { stream: outcome.stream } : { result: outcome.result };
       return { schema: PLACEHOLDER_SCHEMA, document: outcome.kind === 'stream' ? SUBSCRIPTION : ALREADY_EXECUTED, contextValue: prepared };
@@ -83,25 +105,41 @@ export function attachWebSocketDoor(opts: WebSocketDoorOptions): WebSocketDoor {
     onError: (_ctx, _id, _payload, errors) => errors.map((e) => opts.formatError(e.toJSON(), e)),
   });
 
-  // A handshake `ws` refuses (no key, wrong version, bad subprotocol list) is answered like every
-  // other bad request, in JSON with a code; without a listener `ws` writes its own HTML page.
-  wss.on('wsClientError', (err: Error, socket: Duplex) => rejectUpgrade(socket, 'BAD_REQUEST', 400, { reason: err.message }));
+  // A handshake `ws` refuses (no key, wrong version, an Upgrade other than websocket, bad
+  // subprotocol list) is answered like every other bad request, in JSON with a code; without a
+  // listener `ws` writes its own HTML page.
+  wss.on('wsClientError', (err: Error, socket: Duplex, req: IncomingMessage) => {
+    if (req.method !== 'GET') return answerDetachedSocket(socket, 'METHOD_NOT_ALLOWED', { reason: err.message }, { allow: 'GET' });
+    answerDetachedSocket(socket, 'BAD_REQUEST', { reason: err.message }, VERSION_REFUSED.test(err.message) ? { 'sec-websocket-version': '13, 8' } : {});
+  });
   const sockets = new Set<WebSocket>();
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+  let closing = false;
+  const handleUpgrade: UpgradeHandler = (req, socket, head) => {
     // parseRequestTarget never throws: `new URL()` threw on `GET http://[` here, in an event
     // handler, and took the process down.
     const target = parseRequestTarget(req.url);
-    if (!target) return rejectUpgrade(socket, 'BAD_REQUEST', 400);
-    if (target.pathname !== opts.path) return rejectUpgrade(socket, 'NOT_FOUND', 404);
-    const refusal = opts.refusal();
-    if (refusal) return rejectUpgrade(socket, refusal, 503, {}, { 'retry-after': '1' });
+    if (!target) return answerDetachedSocket(socket, 'BAD_REQUEST', { reason: 'The request target is not a valid URL' });
+    if (target.pathname !== opts.path) return answerDetachedSocket(socket, 'NOT_FOUND');
+    // Before `ws` looks at the method: a POST asking for another protocol (`Upgrade: h2c`, as curl
+    // --http2 sends) is told what is wrong, not that POST is not allowed.
+    if (req.headers.upgrade?.trim().toLowerCase() !== 'websocket') {
+      return answerDetachedSocket(socket, 'BAD_REQUEST', { reason: 'Only WebSocket upgrades (Upgrade: websocket) are served here' });
+    }
+    const refusal = closing ? 'SERVER_SHUTTING_DOWN' : opts.refusal();
+    if (refusal) return answerDetachedSocket(socket, refusal, {}, { 'retry-after': '1' });
     wss.handleUpgrade(req, socket, head, (ws) => bind(ws, req));
   };
-  opts.server.on('upgrade', onUpgrade);
 
   const bind = (ws: WebSocket, request: IncomingMessage): void => {
     sockets.add(ws);
-    const connection: WsConnection = { request, authorization: request.headers.authorization, open: new Set<OpenSubscription>() };
+    let onClosed: () => void = () => undefined;
+    const connection: DoorConnection = {
+      request,
+      authorization: request.headers.authorization,
+      open: new Set<OpenSubscription>(),
+      closed: new Promise<void>((resolve) => (onClosed = resolve)),
+      starting: new Map(),
+    };
     ws.on('error', (err) => opts.log.info({ err: err.message }, 'websocket closed on a protocol error'));
     let alive = true;
     ws.on('pong', () => (alive = true));
@@ -114,15 +152,23 @@ export function attachWebSocketDoor(opts: WebSocketDoorOptions): WebSocketDoor {
     const closed = server.opened(
       {
         protocol: ws.protocol,
+        // A send that fails means the socket is going away ('close' follows and ends the
+        // subscriptions): not an error of the operation, which graphql-ws would turn into a 4500.
         send: (data) =>
-          new Promise<void>((resolve, reject) => {
+          new Promise<void>((resolve) => {
             if (ws.readyState !== ws.OPEN) return resolve();
-            ws.send(data, (err) => (err ? reject(err) : resolve()));
+            ws.send(data, () => resolve());
           }),
-        close: (code, reason) => ws.close(code, reason),
+        // `ws` throws on a close reason over 123 bytes, and graphql-ws puts the client's id in some
+        // (`Subscriber for <id> already exists`): a long duplicate id became a 4500 instead of 4409.
+        close: (code, reason) => ws.close(code, closeReason(reason)),
         onMessage: (cb) =>
           ws.on('message', (data) => {
-            cb(String(data)).catch((err: unknown) => {
+            const text = String(data);
+            cb(text).catch((err: unknown) => {
+              // graphql-ws validates a message the server itself sends (connection_ack, next, error)
+              // as well-formed, then throws on it: the client's mistake, a 4400 like any other.
+              if (isServerMessage(text)) return ws.close(CloseCode.BadRequest, 'Invalid message received');
               opts.log.error({ err }, 'websocket operation failed');
               ws.close(CloseCode.InternalServerError, 'Internal server error');
             });
@@ -133,16 +179,20 @@ export function attachWebSocketDoor(opts: WebSocketDoorOptions): WebSocketDoor {
     ws.once('close', (code, reason) => {
       sockets.delete(ws);
       clearInterval(keepAlive);
+      onClosed();
       void closed(code, String(reason));
+      // graphql-ws ends the streams it knows of; this also ends any it lost track of.
+      for (const entry of [...connection.open]) void entry.stream.return();
     });
   };
 
   return {
+    handleUpgrade,
     get connections() {
       return sockets.size;
     },
     close: async (graceMs) => {
-      opts.server.off('upgrade', onUpgrade);
+      closing = true;
       for (const ws of sockets) ws.close(1001, 'Going away');
       const deadline = Date.now() + graceMs;
       while (sockets.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
@@ -159,17 +209,32 @@ function toErrors(errors: readonly GraphQLFormattedError[]): GraphQLError[] {
   return errors.map((e) => new GraphQLError(e.message, { ...(e.path ? { path: e.path } : {}), ...(e.extensions ? { extensions: e.extensions } : {}) }));
 }
 
-/** The socket has no ServerResponse yet: the answer is written raw, in the same JSON shape as every other refusal. */
-function rejectUpgrade(socket: Duplex, code: ErrorCode, status: number, extensions: Record<string, unknown> = {}, headers: Record<string, string> = {}): void {
-  if (!socket.writable) {
-    socket.destroy();
-    return;
+/** What `ws` says when Sec-WebSocket-Version is missing or unsupported (RFC 6455 §4.4: list the versions served). */
+const VERSION_REFUSED = /Sec-WebSocket-Version/;
+
+/** Sent to nobody: graphql-ws drops the answer to a superseded subscribe (the connection is gone by then). */
+const SUPERSEDED = gatewayError('BAD_REQUEST', { reason: 'The id was completed and reused while this operation started' }).toJSON();
+
+/** The longest close reason a close frame carries (RFC 6455 §5.5: 125 bytes of payload, 2 of them the code). */
+const MAX_CLOSE_REASON_BYTES = 123;
+
+function closeReason(reason: string | undefined): string | undefined {
+  let out = reason;
+  // Rare (ids are short): shorten by characters until the UTF-8 form fits.
+  while (out !== undefined && Buffer.byteLength(out) > MAX_CLOSE_REASON_BYTES) out = out.slice(0, -1);
+  return out;
+}
+
+/** Message types only a server sends; graphql-ws throws on them instead of refusing. Parsed only after that throw. */
+function isServerMessage(text: string): boolean {
+  try {
+    const message = JSON.parse(text) as unknown;
+    if (typeof message !== 'object' || message === null) return false;
+    const type = (message as { type?: unknown }).type;
+    return type === MessageType.ConnectionAck || type === MessageType.Next || type === MessageType.Error;
+  } catch {
+    return false;
   }
-  const body = errorBody(code, extensions);
-  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\n${extra}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
 }
 
 /** Never executed (execute/subscribe above return what the pipeline produced); graphql-ws only reads the document. */

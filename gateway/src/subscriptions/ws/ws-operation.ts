@@ -11,6 +11,7 @@ import { buildContext } from '../../context';
 import { gatewayError } from '../../errors';
 import { clientIp } from '../../http/client-ip';
 import type { Limits } from '../../limits/limits';
+import type { RequestRejection } from '../../limits/request-checks';
 import type { Logger } from '../../logger';
 import type { GatewayContext } from '../../context';
 import type { StreamResult } from '../client-stream';
@@ -20,6 +21,8 @@ import type { SubscriptionSlot } from '../subscription-slot';
 
 export interface WsOperationDeps {
   apollo: ApolloServer<GatewayContext>;
+  /** The checks POST /graphql makes before Apollo Server parses (limits/request-checks.ts), on the `subscribe` payload. */
+  checkRequest: (payload: SubscribePayload) => RequestRejection | null;
   auth: Authenticator;
   clients: ClientRegistry;
   limits: Limits;
@@ -53,6 +56,11 @@ export type WsOutcome =
 export async function runWsOperation(deps: WsOperationDeps, connection: WsConnection, payload: SubscribePayload): Promise<WsOutcome> {
   const requestId = randomUUID();
   const log = deps.log.child({ requestId });
+  const rejection = deps.checkRequest(payload);
+  if (rejection) {
+    log.info({ operationName: payload.operationName ?? null, protocol: 'ws', errorCodes: [rejection.code] }, 'request completed');
+    return { kind: 'refused', errors: [gatewayError(rejection.code, rejection.extensions, {}, rejection.message).toJSON()] };
+  }
   let principal;
   let token: VerifiedToken | undefined;
   try {
@@ -116,5 +124,9 @@ function headersOf(req: IncomingMessage): HeaderMap {
     if (value === undefined || name === 'authorization' || name === 'cookie' || name.startsWith('sec-websocket')) continue;
     headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
+  // Every answer over the socket is one result per `next` message. The upgrade's own Accept (say
+  // `multipart/mixed;deferSpec=20220824`) made Apollo Server answer a @defer query incrementally,
+  // which this door cannot send: the client got INTERNAL_SERVER_ERROR (the WebSocket fuzz found it).
+  headers.set('accept', 'application/json');
   return headers;
 }
