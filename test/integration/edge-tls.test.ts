@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { CertificateReloadOutcome } from '../../gateway/src/edge/certificate-watcher';
 import { fingerprint, handshake, http2Request, httpsRequest, localhostCert, peerFingerprint, tempDir, writePair, type Pem } from '../helpers/certs';
 import { startStack, type Stack } from '../helpers/stack';
+import { until } from '../helpers/ws-client';
 
 const USER_QUERY = JSON.stringify({ query: '{ user(id: "7") { id } }' });
 const JSON_HEADERS = { 'content-type': 'application/json' };
@@ -169,9 +170,15 @@ describe('HTTPS graceful shutdown', () => {
     const { certFile, keyFile } = writePair(files.dir, cert);
     const stack = await startStack({ subgraphs: ['users'], latencyMs: 400, env: { TLS_CERT_FILE: certFile, TLS_KEY_FILE: keyFile } });
     try {
+      const users = stack.subgraphs.users!;
+      const before = users.requests.length;
+      // Two different users, so in-flight dedup cannot merge the two subgraph calls.
       const h1 = httpsRequest(stack.gatewayUrl, cert.cert, { method: 'POST', headers: JSON_HEADERS, body: USER_QUERY });
-      const h2 = http2Request(stack.gatewayUrl, cert.cert, { method: 'POST', headers: JSON_HEADERS, body: USER_QUERY });
-      await new Promise((r) => setTimeout(r, 100));
+      const h2 = http2Request(stack.gatewayUrl, cert.cert, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ query: '{ user(id: "8") { id } }' }) });
+      // In flight means the gateway is waiting on the subgraph (400 ms) for both: a fixed 100 ms
+      // sleep was sometimes too short on a loaded machine, and stop() then closed a connection
+      // whose request had not arrived yet.
+      await until(() => users.requests.length >= before + 2, 'both requests at the users subgraph');
 
       // Act
       await stack.gateway.stop();
