@@ -42,6 +42,11 @@ describe('gateways on Redis through Sentinel', () => {
     revoked = await signHs256({ sub: '61' });
     kept = await signHs256({ sub: '62' });
     expect(await Promise.all(urls().map((u) => statusOf(u, kept)))).toEqual([200, 200]);
+    // The replica acknowledges writes at all (its link can still be settling right after start on a
+    // loaded machine); from here on the gateway's WAIT is what is under test.
+    const master = new Redis({ port: await sentinel.masterPort(), host: '127.0.0.1' });
+    await master.set(`${keyPrefix}warm-up`, '1');
+    expect(await master.wait(1, 10_000).finally(() => master.disconnect())).toBe(1);
 
     const logout = await fetch(new URL('/auth/logout', stack.gatewayUrl), { method: 'POST', headers: { authorization: `Bearer ${revoked}` } });
     // Read straight from the replica, right after the 204: WAIT made sure it is there.
@@ -57,11 +62,12 @@ describe('gateways on Redis through Sentinel', () => {
   it('when the replica stalls during a logout, then logout still answers 204 (the master has it) and a warning names the missing acknowledgement', async () => {
     const token = await signHs256({ sub: '63' });
     const replica = await sentinel.replicaPort();
+    const earlier = warnings.length;
     sentinel.pause(replica);
     try {
       const logout = await fetch(new URL('/auth/logout', stack.gatewayUrl), { method: 'POST', headers: { authorization: `Bearer ${token}` } });
       expect(logout.status).toBe(204);
-      expect(warnings.filter((w) => w.includes('fewer replicas'))).toHaveLength(1);
+      expect(warnings.slice(earlier).filter((w) => w.includes('fewer replicas'))).toHaveLength(1);
     } finally {
       sentinel.resume(replica);
     }
