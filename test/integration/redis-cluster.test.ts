@@ -9,6 +9,7 @@ import { redisConfigFromEnv, type RedisConfig } from '../../gateway/src/store/re
 import type { ReloadOutcome } from '../../gateway/src/supergraph/file-supergraph-manager';
 import { publishToRedis } from '../../scripts/schema/publish-supergraph';
 import { readUsageFromRedis } from '../../scripts/schema/usage-source';
+import { loadDuringFailover, statusesOnceServed, unexpectedAnswers } from '../helpers/failover-load';
 import { startRedisCluster, type RedisClusterHandle } from '../helpers/redis-cluster';
 import { postGraphQL, startStack, startTestGateway, subgraphUrlEnv, uniqueKeyPrefix, type GraphQLResult, type Stack } from '../helpers/stack';
 import { bearer, profileOwner, signHs256 } from '../helpers/tokens';
@@ -148,17 +149,7 @@ describe('a fleet of three gateways on a Redis Cluster', () => {
     // Arrange: callers spread over many hash tags, so some live on the master that dies
     const callers = await Promise.all(Array.from({ length: 24 }, (_, i) => bearer(String(500 + i))));
     const query = '{ me { id } }';
-    const seen: Array<{ gateway: number; signedIn: boolean; status: number; code: unknown }> = [];
-    let stop = false;
-    const load = Promise.all(
-      [0, 2].map(async (gateway) => {
-        for (let i = 0; !stop; i += 1) {
-          const signedIn = i % 4 !== 3;
-          const res = await postGraphQL(url(gateway), { query }, signedIn ? (callers[i % callers.length] as Record<string, string>) : {});
-          seen.push({ gateway, signedIn, status: res.status, code: res.body.errors?.[0]?.extensions?.code });
-        }
-      }),
-    );
+    const load = loadDuringFailover([0, 2].map((gateway) => ({ gateway, url: url(gateway) })), callers, query);
     await sleep(300);
 
     // Act
@@ -166,25 +157,14 @@ describe('a fleet of three gateways on a Redis Cluster', () => {
     await cluster.kill(victim as number);
     await cluster.waitHealthy(30_000);
     await sleep(1000);
-    stop = true;
-    await load;
+    await load.stop();
 
-    // Assert: the rules held, and the test did see the outage
-    const allowed = (s: (typeof seen)[number]) => {
-      if (s.status === 200) return true;
-      if (s.status !== 503) return false;
-      // Gateway 0: revocation fail-closed, limits fail-open. Gateway 2: revocation fail-open, limits fail-closed.
-      return s.gateway === 0 ? s.signedIn && s.code === 'AUTHENTICATION_UNAVAILABLE' : s.code === 'RATE_LIMITER_UNAVAILABLE';
-    };
-    expect(seen.filter((s) => !allowed(s))).toEqual([]);
-    expect(seen.some((s) => s.status === 503)).toBe(true);
+    // Assert: the rules held (gateway 0: revocation fail-closed, limits fail-open; gateway 2 the
+    // other way round), and the test did see the outage
+    expect(unexpectedAnswers(load.seen)).toEqual([]);
+    expect(load.seen.some((s) => s.status === 503)).toBe(true);
     // Recovery: each instance's client finds the promoted replica once its slot map is refreshed.
-    let after: number[] = [];
-    for (let round = 0; round < 100; round += 1) {
-      after = (await Promise.all(callers.map((c, i) => postGraphQL(url(i % 3), { query }, c)))).map((r) => r.status);
-      if (after.every((s) => s === 200)) break;
-      await sleep(100);
-    }
+    const after = await statusesOnceServed(async () => (await Promise.all(callers.map((c, i) => postGraphQL(url(i % 3), { query }, c)))).map((r) => r.status));
     expect(after).toEqual(callers.map(() => 200));
   }, 60_000);
 
